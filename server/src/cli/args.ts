@@ -1,0 +1,137 @@
+/** `vigil` command-line parsing. Pure: argv in, options or a usage error out. */
+import type { Severity } from '../core/finding';
+
+export type OutputFormat = 'text' | 'json';
+export type FailOn = Severity | 'never';
+
+export interface CheckOptions {
+  command: 'check';
+  dir: string;
+  format: OutputFormat;
+  registry?: string;
+  asOf?: Date;
+  /** undefined: the default per-user cache; null: no disk cache. */
+  cacheDir?: string | null;
+  offline: boolean;
+  failOn: FailOn;
+  cooldownDays?: number;
+}
+
+export type ParsedArgs = CheckOptions | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
+
+export const USAGE = `Usage: vigil check [DIR] [options]
+
+Checks the npm dependencies declared in DIR/package.json (default: the current folder) against the
+registry's own history and prints what changed: install scripts that just appeared, new publishers,
+releases inside the cooldown, deprecations. Each finding has its evidence and a known-good version to pin.
+
+Options:
+  --format text|json        output format (default: text)
+  --registry URL            registry to ask (default: the one npm uses for DIR: .npmrc, npm_config_registry)
+  --as-of ISO8601           analyse as of that instant: later versions are invisible (incident replay)
+  --cache-dir DIR           where to cache registry summaries (default: ~/.cache/vigil)
+  --no-cache                do not read or write the disk cache
+  --offline                 use cached registry data only; never touch the network
+  --cooldown-days N         releases younger than N days are flagged (default: 3)
+  --fail-on LEVEL           exit 1 when a finding is at or above LEVEL:
+                            error|warning|information|hint|never (default: error)
+  -h, --help                show this help
+  --version                 print the version
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
+            2 operational failure (bad arguments, unreadable folder, packages that could not be checked).`;
+
+const FORMATS: readonly string[] = ['text', 'json'];
+const FAIL_ON: readonly string[] = ['error', 'warning', 'information', 'hint', 'never'];
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { command: 'help' };
+  if (argv[0] === '--version' || argv[0] === '-v') return { command: 'version' };
+  if (argv[0] !== 'check') return { command: 'error', message: `unknown command "${argv[0]?.slice(0, 40)}"; try: vigil check [DIR]` };
+
+  const options: CheckOptions = { command: 'check', dir: '.', format: 'text', offline: false, failOn: 'error' };
+  const positional: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq === -1 ? raw : raw.slice(0, eq);
+    const takeValue = (): string | undefined => (eq !== -1 ? raw.slice(eq + 1) : argv[++i]);
+    const error = applyFlag(options, flag, takeValue, positional, raw);
+    if (error === 'help') return { command: 'help' };
+    if (error) return { command: 'error', message: error };
+  }
+  if (positional.length > 1) return { command: 'error', message: 'vigil check takes one folder' };
+  if (options.offline && options.cacheDir === null) return { command: 'error', message: '--offline answers from the disk cache; it cannot be combined with --no-cache' };
+  if (positional[0] !== undefined) options.dir = positional[0];
+  return options;
+}
+
+function applyFlag(
+  options: CheckOptions,
+  flag: string,
+  takeValue: () => string | undefined,
+  positional: string[],
+  raw: string,
+): string | undefined | 'help' {
+  switch (flag) {
+    case '-h':
+    case '--help':
+      return 'help';
+    case '--format': {
+      const value = takeValue();
+      if (!value || !FORMATS.includes(value)) return `--format takes one of: ${FORMATS.join(', ')}`;
+      options.format = value as OutputFormat;
+      return undefined;
+    }
+    case '--registry': {
+      const value = takeValue();
+      if (!value || !isHttpUrl(value)) return '--registry takes an http:// or https:// URL';
+      options.registry = value;
+      return undefined;
+    }
+    case '--as-of': {
+      const value = takeValue();
+      const date = value && /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : undefined;
+      if (!date || Number.isNaN(date.getTime())) return '--as-of takes an ISO-8601 date or time, e.g. 2021-10-22T13:15:00Z';
+      options.asOf = date;
+      return undefined;
+    }
+    case '--cache-dir': {
+      const value = takeValue();
+      if (!value) return '--cache-dir takes a folder';
+      options.cacheDir = value;
+      return undefined;
+    }
+    case '--no-cache':
+      options.cacheDir = null;
+      return undefined;
+    case '--offline':
+      options.offline = true;
+      return undefined;
+    case '--cooldown-days': {
+      const value = Number(takeValue());
+      if (!Number.isFinite(value) || value < 0) return '--cooldown-days takes a number of days (0 or more)';
+      options.cooldownDays = value;
+      return undefined;
+    }
+    case '--fail-on': {
+      const value = takeValue();
+      if (!value || !FAIL_ON.includes(value)) return `--fail-on takes one of: ${FAIL_ON.join(', ')}`;
+      options.failOn = value as FailOn;
+      return undefined;
+    }
+    default:
+      if (raw.startsWith('-')) return `unknown option ${raw.slice(0, 40)}`;
+      positional.push(raw);
+      return undefined;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

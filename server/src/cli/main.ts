@@ -1,0 +1,19 @@
+/** Entry point of dist/cli.js: only wiring. */
+import { nodeRuntime } from '../node/runtime';
+import { runCli } from './run';
+
+runCli(process.argv.slice(2), nodeRuntime(), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // A bug, not a user error: say so without dumping internals that could include file contents.
+    process.stderr.write(`vigil: internal error (${error instanceof Error ? error.name : 'unknown'}); please report it.\n`);
+    if (process.env.VIGIL_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,83 @@
+/** Runs the signal table on one resolved dependency and turns hits into findings with evidence and a pin. */
+import type { DependencyReport } from './analyze';
+import type { AnalysisConfig } from './config';
+import { SEVERITY_RANK, type Finding, type Severity } from './finding';
+import { day } from './format';
+import { knownGoodPin } from './pin';
+import { publishedBefore, publishHistory } from './registry/history';
+import type { DataSource, PackageSummary } from './registry/types';
+import { SIGNALS } from './signals';
+import { describeSpecKind, type ClassifiedSpec } from './spec';
+
+export function checkDependency(
+  report: DependencyReport,
+  summary: PackageSummary,
+  resolved: string,
+  now: Date,
+  config: AnalysisConfig,
+  source: DataSource | undefined,
+): Finding[] {
+  const version = summary.versions[resolved];
+  if (!version) return [];
+  const history = publishHistory(summary);
+  const context = { summary, version, earlier: publishedBefore(history, version), now, config };
+  const hits = SIGNALS.map((signal) => signal(context)).filter((hit) => hit !== undefined);
+  if (hits.length === 0) return [];
+
+  const range = report.spec.startsWith('npm:') ? aliasRange(report.spec) : report.spec;
+  const pin = knownGoodPin(summary, history, range, resolved, now, config);
+  const advice = (severity: Severity): string => {
+    if (SEVERITY_RANK[severity] < SEVERITY_RANK.warning) return '';
+    if (pin) return ` Pin ${pin.pin} (published ${day(summary.versions[pin.pin]?.publishedAt)}) until this release is vetted.`;
+    return severity === 'error' ? ' No earlier release qualifies as a known-good pin; review this one before installing.' : '';
+  };
+  const staleNote = source?.stale && source.fetchedAt ? ` (Registry data cached on ${source.fetchedAt}: the registry could not be reached.)` : '';
+
+  return hits.map((hit) => {
+    const finding: Finding = {
+      file: report.file,
+      range: report.range,
+      package: summary.name,
+      spec: report.spec,
+      version: resolved,
+      signal: hit.signal,
+      severity: hit.severity,
+      message: hit.message + advice(hit.severity) + staleNote,
+      evidence: source?.fetchedAt ? { ...hit.evidence, dataFetchedAt: source.fetchedAt, dataStale: Boolean(source.stale) } : hit.evidence,
+    };
+    if (pin) finding.fix = pin;
+    return finding;
+  });
+}
+
+function aliasRange(spec: string): string {
+  const target = spec.slice(4);
+  const at = target.indexOf('@', target.startsWith('@') ? 1 : 0);
+  return at === -1 ? '' : target.slice(at + 1);
+}
+
+/** A dependency from outside the registry: say so rather than pretend it was checked. */
+export function nonRegistryFinding(report: DependencyReport, spec: ClassifiedSpec): Finding | undefined {
+  const remote = spec.kind === 'git' || spec.kind === 'github' || spec.kind === 'tarball-url';
+  const pinnedCommit = /#[0-9a-f]{40}$/i.test(report.spec);
+  const severity: Severity = remote ? (pinnedCommit ? 'information' : 'warning') : spec.kind === 'other' ? 'information' : 'hint';
+  const where = describeSpecKind(spec.kind);
+  const message = spec.kind === 'other'
+    ? `${report.name} uses a spec that is not a registry range (${spec.alias ? 'an npm: alias with an invalid target name' : 'a package-manager protocol'}); Vigil cannot check it.`
+    : remote
+    ? `${report.name} is installed from ${where}, not from the registry: there is no publish history to check, and ` +
+      (pinnedCommit
+        ? 'although it is pinned to a commit, nobody reviewed that commit as a release.'
+        : 'what you get can change at any time without a version change. Use a registry release, or pin an exact commit.')
+    : `${report.name} comes from ${where}; Vigil does not check local code.`;
+  return {
+    file: report.file,
+    range: report.range,
+    package: report.name,
+    spec: report.spec,
+    signal: 'non-registry-source',
+    severity,
+    message,
+    evidence: { source: spec.kind, section: report.section },
+  };
+}

@@ -1,0 +1,61 @@
+/** The one finding shape every adapter (CLI, LSP, tests) reads. Ranges are offsets into the file text. */
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+
+export type SignalId =
+  | 'install-script-added'
+  | 'new-publisher'
+  | 'recent-release'
+  | 'deprecated'
+  | 'non-registry-source'
+  | 'invalid-json'
+  | 'invalid-dependency'
+  | 'unresolved-version';
+
+/** Half-open range of UTF-16 code-unit offsets, [start, end). */
+export interface OffsetRange {
+  start: number;
+  end: number;
+}
+
+export interface Fix {
+  /** Exact version to pin the dependency to. */
+  pin: string;
+  /** Why this version: for people reading the quick-fix or the CLI output. */
+  reason: string;
+}
+
+export type Evidence = Record<string, string | number | boolean | string[] | null | Record<string, unknown>[]>;
+
+export interface Finding {
+  /** Project-relative path of the file the finding is in, with forward slashes. */
+  file: string;
+  range: OffsetRange;
+  /** The real package name (the alias target for `npm:` aliases); empty for file-level findings. */
+  package: string;
+  spec: string;
+  version?: string;
+  signal: SignalId;
+  severity: Severity;
+  message: string;
+  evidence: Evidence;
+  fix?: Fix;
+}
+
+/** A package the analysis could not check (registry error, invalid name); reported beside findings. */
+export interface AnalysisError {
+  file: string;
+  range: OffsetRange;
+  package: string;
+  kind: string;
+  message: string;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.range.start !== b.range.start) return a.range.start - b.range.start;
+  if (a.severity !== b.severity) return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  return a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0;
+}

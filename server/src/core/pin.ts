@@ -1,0 +1,72 @@
+/**
+ * The known-good version to pin a flagged dependency to: the newest release inside the declared range
+ * (else the newest earlier one, saying it leaves the range) that is past the cooldown, was published by
+ * an account that had published the package before, is not deprecated, and raises no error-level signal
+ * itself. Only versions visible at the analysis instant are candidates, so a replay never suggests the
+ * future.
+ */
+import * as semver from 'semver';
+import type { AnalysisConfig } from './config';
+import type { Fix } from './finding';
+import { day, DAY_MS } from './format';
+import { publishedBefore, publisherLabel } from './registry/history';
+import type { PackageSummary, VersionSummary } from './registry/types';
+import { SIGNALS } from './signals';
+
+export function knownGoodPin(
+  summary: PackageSummary,
+  history: VersionSummary[],
+  range: string,
+  resolved: string,
+  now: Date,
+  config: AnalysisConfig,
+): Fix | undefined {
+  const cutoff = now.getTime() - config.cooldownDays * DAY_MS;
+  const eligible = history.filter(
+    (v) =>
+      v.version !== resolved &&
+      semver.valid(v.version, { loose: true }) !== null &&
+      semver.prerelease(v.version, { loose: true }) === null &&
+      Date.parse(v.publishedAt as string) <= cutoff,
+  );
+  const byVersionDesc = (a: VersionSummary, b: VersionSummary): number => semver.rcompare(a.version, b.version, { loose: true });
+  const validRange = semver.validRange(range, { loose: true }) !== null;
+  const inRange = validRange ? eligible.filter((v) => semver.satisfies(v.version, range, { loose: true })).sort(byVersionDesc) : [];
+  const below = eligible
+    .filter((v) => semver.lt(v.version, resolved, { loose: true }) && !inRange.includes(v))
+    .sort(byVersionDesc);
+
+  const good = (v: VersionSummary): boolean => isKnownGood(summary, history, v, now, config);
+  const pick = inRange.find(good);
+  if (pick) return fix(pick, `the newest release in "${range}"`, config);
+  const outside = below.find(good);
+  if (outside) return fix(outside, `the newest earlier release; it is outside "${range}", so update the range too`, config);
+  return undefined;
+}
+
+function isKnownGood(
+  summary: PackageSummary,
+  history: VersionSummary[],
+  version: VersionSummary,
+  now: Date,
+  config: AnalysisConfig,
+): boolean {
+  if (version.deprecated) return false;
+  const earlier = publishedBefore(history, version);
+  const who = version.publisher?.name;
+  if (who !== undefined && !earlier.some((v) => v.publisher?.name === who)) return false;
+  const context = { summary, version, earlier, now, config };
+  return SIGNALS.every((signal) => {
+    const hit = signal(context);
+    return !hit || (hit.severity !== 'error' && hit.signal !== 'new-publisher');
+  });
+}
+
+function fix(version: VersionSummary, which: string, config: AnalysisConfig): Fix {
+  return {
+    pin: version.version,
+    reason:
+      `${version.version} (published ${day(version.publishedAt)} by ${publisherLabel(version)}) is ${which} that is past the ` +
+      `${config.cooldownDays}-day cooldown, comes from an account that had published this package before, and raises no error-level warning.`,
+  };
+}

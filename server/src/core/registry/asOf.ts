@@ -1,0 +1,52 @@
+/**
+ * The registry as it was at an instant. Incident replays and tests run "as of" a time: versions
+ * published later, and their `time` entries, do not exist yet. Versions the registry never dated stay
+ * visible (old documents lack some times), since hiding them would change resolution for no reason.
+ */
+import * as semver from 'semver';
+import type { PackageSummary, VersionSummary } from './types';
+
+export function viewAsOf(summary: PackageSummary, asOf: Date): PackageSummary | undefined {
+  const cutoff = asOf.getTime();
+  const visible = (iso: string | undefined): boolean => iso === undefined || Date.parse(iso) <= cutoff;
+  if (summary.created !== undefined && !visible(summary.created)) return undefined;
+
+  const versions: Record<string, VersionSummary> = {};
+  for (const [version, info] of Object.entries(summary.versions)) if (visible(info.publishedAt)) versions[version] = info;
+  if (Object.keys(versions).length === 0 && Object.keys(summary.versions).length > 0) return undefined;
+
+  const fallback = highestStable(Object.keys(versions));
+  const distTags: Record<string, string> = {};
+  for (const [tag, version] of Object.entries(summary.distTags)) {
+    if (versions[version]) distTags[tag] = version;
+    else if (fallback) distTags[tag] = fallback;
+  }
+
+  const view: PackageSummary = {
+    ...summary,
+    distTags,
+    versions,
+    // The top-level list is today's; the newest visible version's own list is who had rights then.
+    maintainers: maintainersAsOf(summary, versions),
+    unpublished: [],
+  };
+  if (summary.modified !== undefined && !visible(summary.modified)) view.modified = asOf.toISOString();
+  return view;
+}
+
+function highestStable(versions: string[]): string | undefined {
+  const stable = versions.filter((v) => semver.valid(v, { loose: true }) && !semver.prerelease(v, { loose: true }));
+  return stable.sort((a, b) => semver.rcompare(a, b, { loose: true }))[0];
+}
+
+function maintainersAsOf(summary: PackageSummary, versions: Record<string, VersionSummary>): PackageSummary['maintainers'] {
+  const newest = Object.values(versions)
+    .filter((v) => v.publishedAt !== undefined && v.maintainers.length > 0)
+    .sort((a, b) => Date.parse(b.publishedAt ?? '') - Date.parse(a.publishedAt ?? ''))[0];
+  if (!newest) return summary.maintainers;
+  const emails = new Map(summary.maintainers.map((m) => [m.name, m.email]));
+  return newest.maintainers.map((name) => {
+    const email = emails.get(name);
+    return email ? { name, email } : { name };
+  });
+}

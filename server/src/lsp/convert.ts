@@ -1,0 +1,85 @@
+/**
+ * Findings → LSP diagnostics. The only file in the server that turns offsets into positions, and it does so
+ * through core/report.ts, the same code the CLI's JSON uses, so both report identical ranges.
+ */
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
+import type { AnalysisError, Finding, Severity } from '../core/finding';
+import { LineIndex, toReportError, toReportFinding, type ReportError, type ReportFinding } from '../core/report';
+import type { RegistryErrorKind } from '../core/registry/types';
+import type { RegistryDiagnosticCode, VigilDiagnosticData } from '../protocol';
+
+export const DIAGNOSTIC_SOURCE = 'vigil';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/**
+ * Registry errors that are about one package, so they belong on its line. Every other kind (network,
+ * timeout, server errors, offline) is about the whole system and goes to the status item instead: one
+ * unreachable registry must not paint every dependency.
+ */
+const PACKAGE_ERRORS: Partial<Record<RegistryErrorKind, { code: RegistryDiagnosticCode; severity: Severity }>> = {
+  'not-found': { code: 'package-not-found', severity: 'warning' },
+  'invalid-name': { code: 'invalid-package-name', severity: 'warning' },
+};
+
+export function isPackageError(error: AnalysisError): boolean {
+  return PACKAGE_ERRORS[error.kind as RegistryErrorKind] !== undefined;
+}
+
+/** Diagnostics for one file's text; the caller passes only that file's findings and errors. */
+export function toDiagnostics(text: string, findings: readonly Finding[], errors: readonly AnalysisError[]): Diagnostic[] {
+  const index = new LineIndex(text);
+  const diagnostics = findings.map((finding) => findingDiagnostic(toReportFinding(finding, index)));
+  for (const error of errors) {
+    if (isPackageError(error)) diagnostics.push(errorDiagnostic(toReportError(error, index)));
+  }
+  return diagnostics;
+}
+
+function findingDiagnostic(finding: ReportFinding): Diagnostic {
+  const data: VigilDiagnosticData = { package: finding.package, spec: finding.spec, evidence: finding.evidence };
+  if (finding.version !== undefined) data.version = finding.version;
+  if (finding.fix) data.fix = finding.fix;
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: finding.signal,
+    message: finding.message,
+    data,
+  };
+  // Editors render Deprecated-tagged ranges struck through, the convention for deprecated APIs.
+  if (finding.signal === 'deprecated') diagnostic.tags = [DiagnosticTag.Deprecated];
+  return diagnostic;
+}
+
+function errorDiagnostic(error: ReportError): Diagnostic {
+  const mapped = PACKAGE_ERRORS[error.kind as RegistryErrorKind] ?? { code: 'registry-error', severity: 'warning' };
+  const data: VigilDiagnosticData = { package: error.package, spec: '', evidence: { kind: error.kind } };
+  return {
+    range: error.range,
+    severity: SEVERITY[mapped.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: mapped.code,
+    message: error.message,
+    data,
+  };
+}
+
+export function severityOf(diagnostic: Diagnostic): Severity {
+  switch (diagnostic.severity) {
+    case DiagnosticSeverity.Error:
+      return 'error';
+    case DiagnosticSeverity.Information:
+      return 'information';
+    case DiagnosticSeverity.Hint:
+      return 'hint';
+    default:
+      return 'warning';
+  }
+}

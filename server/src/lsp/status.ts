@@ -1,0 +1,125 @@
+/**
+ * The state of the whole system, for the client's status item: what is still being fetched, what was found,
+ * and whether the registry itself is failing. Problems with the registry are reported here once instead of
+ * as a diagnostic on every dependency. Only changes are sent.
+ */
+import type { Diagnostic } from 'vscode-languageserver';
+import type { AnalysisResult } from '../core/analyze';
+import type { Severity } from '../core/finding';
+import type { StatusParams } from '../protocol';
+import { isPackageError, severityOf } from './convert';
+
+/** What one validated file contributes to the status. */
+export interface FileStatus {
+  /** Packages whose registry answers are outstanding. */
+  pending: Set<string>;
+  checked: number;
+  counts: Record<Severity, number>;
+  registry: string;
+  /** Packages the registry could not be asked about, and the first reason. */
+  unreachable: Set<string>;
+  unreachableReason?: string;
+  asOf?: string;
+}
+
+export function zeroCounts(): Record<Severity, number> {
+  return { error: 0, warning: 0, information: 0, hint: 0 };
+}
+
+export function fileStatus(result: AnalysisResult, diagnostics: readonly Diagnostic[], registry: string, asOf?: Date): FileStatus {
+  const status: FileStatus = { pending: new Set(), checked: 0, counts: zeroCounts(), registry, unreachable: new Set() };
+  for (const dependency of result.dependencies) {
+    // In the memory-only pass, 'cancelled' means "not in memory": the full pass is fetching it.
+    if (dependency.status === 'cancelled') status.pending.add(dependency.package);
+    else if (dependency.status === 'checked') status.checked++;
+  }
+  for (const diagnostic of diagnostics) status.counts[severityOf(diagnostic)]++;
+  for (const error of result.errors) {
+    if (isPackageError(error)) continue;
+    status.unreachable.add(error.package);
+    status.unreachableReason ??= error.message;
+  }
+  if (asOf) status.asOf = asOf.toISOString();
+  return status;
+}
+
+export class StatusReporter {
+  private readonly files = new Map<string, FileStatus>();
+  private scans = 0;
+  private lastSent = '';
+  private started = false;
+
+  constructor(private readonly send: (params: StatusParams) => void) {}
+
+  /** Nothing is sent before the client said `initialized`. */
+  start(): void {
+    this.started = true;
+    this.flush();
+  }
+
+  set(uri: string, status: FileStatus): void {
+    this.files.set(uri, status);
+    this.flush();
+  }
+
+  delete(uri: string): void {
+    if (this.files.delete(uri)) this.flush();
+  }
+
+  /** While the workspace is being scanned the state is 'checking' even before any file is known. */
+  async whileScanning<T>(work: () => Promise<T>): Promise<T> {
+    this.scans++;
+    this.flush();
+    try {
+      return await work();
+    } finally {
+      this.scans--;
+      this.flush();
+    }
+  }
+
+  current(): StatusParams {
+    const pending = new Set<string>();
+    const unreachable = new Set<string>();
+    const registries = new Set<string>();
+    const counts = zeroCounts();
+    let checked = 0;
+    let reason: string | undefined;
+    let asOf: string | undefined;
+    for (const file of this.files.values()) {
+      file.pending.forEach((name) => pending.add(name));
+      file.unreachable.forEach((name) => unreachable.add(name));
+      if (file.registry) registries.add(file.registry);
+      for (const severity of Object.keys(counts) as Severity[]) counts[severity] += file.counts[severity];
+      checked += file.checked;
+      reason ??= file.unreachableReason;
+      asOf ??= file.asOf;
+    }
+    const params: StatusParams = {
+      state: 'done',
+      pending: pending.size,
+      checked,
+      files: this.files.size,
+      counts,
+      registries: [...registries].sort(),
+    };
+    if (pending.size > 0 || this.scans > 0) params.state = 'checking';
+    else if (unreachable.size > 0) params.state = 'registry-unreachable';
+    else if (this.files.size === 0) params.state = 'idle';
+    if (unreachable.size > 0) {
+      const packages = unreachable.size === 1 ? '1 package' : `${unreachable.size} packages`;
+      params.message = `${packages} could not be checked: ${reason ?? 'the registry did not answer'}`;
+    }
+    if (asOf) params.asOf = asOf;
+    return params;
+  }
+
+  private flush(): void {
+    if (!this.started) return;
+    const params = this.current();
+    const key = JSON.stringify(params);
+    if (key === this.lastSent) return;
+    this.lastSent = key;
+    this.send(params);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * One bounded GET over Node's http/https: an idle timeout (connect, first byte, between chunks), an
+ * overall deadline, a size cap counted on the decoded bytes while they arrive, same-origin redirects
+ * only, and an AbortSignal that tears the request down. Every outcome is a value; nothing throws.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { pipeline, type Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
+
+export interface HttpGetOptions {
+  headers: Record<string, string>;
+  /** Longest silence allowed: connecting, waiting for headers, or between two chunks of the body. */
+  idleTimeoutMs: number;
+  /** Longest the whole exchange may take, so a slow drip cannot hold a slot forever. */
+  deadlineMs: number;
+  /** Largest body accepted, after decompression. */
+  maxBytes: number;
+  maxRedirects: number;
+  signal: AbortSignal;
+  agents?: { http?: http.Agent; https?: https.Agent };
+  /** Called once per request sent (redirects included) and for every chunk received on the wire. */
+  onRequest?: () => void;
+  onBytes?: (count: number) => void;
+}
+
+export type HttpGetResult =
+  | { kind: 'ok'; body: Buffer; headers: http.IncomingHttpHeaders }
+  | { kind: 'not-modified'; headers: http.IncomingHttpHeaders }
+  | { kind: 'status'; status: number }
+  | { kind: 'failed'; reason: HttpFailure; detail: string };
+
+export type HttpFailure = 'network' | 'timeout' | 'too-large' | 'cancelled' | 'redirect' | 'malformed';
+
+type Step = HttpGetResult | { kind: 'redirect'; location: string; status: number };
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export async function httpGet(url: URL, options: HttpGetOptions): Promise<HttpGetResult> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const step = await requestOnce(current, options);
+    if (step.kind !== 'redirect') return step;
+    let next: URL;
+    try {
+      next = new URL(step.location, current);
+    } catch {
+      return { kind: 'failed', reason: 'redirect', detail: `an unusable redirect (${step.status})` };
+    }
+    // Credentials are attached per origin; following a registry to another host could hand them over.
+    if (next.origin !== url.origin) {
+      return { kind: 'failed', reason: 'redirect', detail: `a redirect (${step.status}) to another host, which was not followed` };
+    }
+    if (hop >= options.maxRedirects) {
+      return { kind: 'failed', reason: 'redirect', detail: `more than ${options.maxRedirects} redirects` };
+    }
+    current = next;
+  }
+}
+
+/** What the body reader needs from its request: keep the idle timer alive, and settle once. */
+interface Exchange {
+  touch(): void;
+  finish(step: Step, keepSocket?: boolean): void;
+  readonly done: boolean;
+}
+
+function requestOnce(url: URL, options: HttpGetOptions): Promise<Step> {
+  return new Promise<Step>((resolve) => {
+    const https_ = url.protocol === 'https:';
+    const exchange: Exchange = {
+      done: false,
+      // A cleared Node timer that is refreshed comes back to life (and holds the process open): guard it.
+      touch: () => {
+        if (!exchange.done) idle.refresh();
+      },
+      finish: (step, keepSocket = false) => {
+        if (exchange.done) return;
+        (exchange as { done: boolean }).done = true;
+        clearTimeout(idle);
+        clearTimeout(deadline);
+        options.signal.removeEventListener('abort', onAbort);
+        // A body we will not read (or could not finish) is not worth keeping the connection for.
+        if (!keepSocket) req.destroy();
+        resolve(step);
+      },
+    };
+    const fail = (reason: HttpFailure, detail: string) => (): void => exchange.finish({ kind: 'failed', reason, detail });
+    const idle = setTimeout(fail('timeout', `no data for ${options.idleTimeoutMs / 1000} s`), options.idleTimeoutMs);
+    const deadline = setTimeout(fail('timeout', `no complete answer within ${options.deadlineMs / 1000} s`), options.deadlineMs);
+    const onAbort = fail('cancelled', 'cancelled');
+
+    const agent = https_ ? options.agents?.https : options.agents?.http;
+    const req = (https_ ? https : http).request(url, { method: 'GET', headers: options.headers, agent }, (res) => {
+      exchange.touch();
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (REDIRECTS.has(status) && location) return exchange.finish({ kind: 'redirect', location, status });
+      if (status === 304) {
+        res.resume();
+        return exchange.finish({ kind: 'not-modified', headers: res.headers }, true);
+      }
+      if (status !== 200) return exchange.finish({ kind: 'status', status });
+      readBody(res, options, exchange);
+    });
+    options.onRequest?.();
+    req.on('socket', (socket) => socket.once('connect', exchange.touch));
+    // Only the code: Node's messages can carry the URL, and URLs are not ours to print.
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      exchange.finish({ kind: 'failed', reason: 'network', detail: error.code ?? 'connection failed' }),
+    );
+    if (options.signal.aborted) return onAbort();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    req.end();
+  });
+}
+
+function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null | undefined {
+  switch ((encoding ?? 'identity').trim().toLowerCase()) {
+    case 'identity':
+    case '':
+      return null;
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+function readBody(res: http.IncomingMessage, options: HttpGetOptions, exchange: Exchange): void {
+  const limit = options.maxBytes;
+  // A compressed body longer than the cap would decode to more than the cap: refuse before reading.
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return exchange.finish({ kind: 'failed', reason: 'too-large', detail: `${declared} bytes announced` });
+  }
+  const decoder = decoderFor(res.headers['content-encoding']);
+  if (decoder === undefined) {
+    return exchange.finish({ kind: 'failed', reason: 'malformed', detail: 'an unsupported content encoding' });
+  }
+  const truncated = (): void =>
+    exchange.finish({ kind: 'failed', reason: 'network', detail: 'the connection closed before the answer was complete' });
+  res.on('data', (chunk: Buffer) => {
+    exchange.touch();
+    options.onBytes?.(chunk.length);
+  });
+  res.on('error', truncated);
+  res.on('close', () => {
+    if (!res.complete) truncated();
+  });
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const body: Readable = decoder ?? res;
+  body.on('data', (chunk: Buffer) => {
+    if (exchange.done) return;
+    size += chunk.length;
+    if (size > limit) return exchange.finish({ kind: 'failed', reason: 'too-large', detail: `more than ${limit} bytes` });
+    chunks.push(chunk);
+  });
+  body.on('end', () => exchange.finish({ kind: 'ok', body: Buffer.concat(chunks, size), headers: res.headers }, true));
+  if (decoder) {
+    pipeline(res, decoder, (error) => {
+      if (!error) return;
+      if (!res.complete) truncated();
+      else exchange.finish({ kind: 'failed', reason: 'malformed', detail: 'a body that could not be decompressed' });
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * An in-memory Registry over recorded packument files, for core tests that need no HTTP. Registry
+ * behaviour over the network is tested in test/node against a real loopback server.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { summarizePackument } from '../../server/src/core/registry/summarize';
+import type { Registry, RegistryResult } from '../../server/src/core/registry/types';
+
+export const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+export function scenarioDir(name: string): string {
+  return join(FIXTURES, 'scenarios', name);
+}
+
+export function loadPackuments(...dirs: string[]): Map<string, unknown> {
+  const docs = new Map<string, unknown>();
+  for (const dir of dirs) {
+    for (const file of readdirSync(dir)) {
+      if (!file.endsWith('.json')) continue;
+      const doc = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { name?: string };
+      if (typeof doc.name === 'string') docs.set(doc.name, doc);
+    }
+  }
+  return docs;
+}
+
+export class FileRegistry implements Registry {
+  readonly asked: string[] = [];
+  constructor(private readonly docs: Map<string, unknown>) {}
+
+  static fromDirs(...dirs: string[]): FileRegistry {
+    return new FileRegistry(loadPackuments(...dirs));
+  }
+
+  async getPackument(name: string): Promise<RegistryResult> {
+    this.asked.push(name);
+    const doc = this.docs.get(name);
+    if (doc === undefined) return { ok: false, error: { kind: 'not-found', message: `${name} is not on the registry (404).`, status: 404 } };
+    return summarizePackument(doc, name);
+  }
+}
