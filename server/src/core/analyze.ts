@@ -101,6 +101,8 @@ export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise
         if (finding) result.findings.push(finding);
         continue;
       }
+      // Until its lookup completes, a registry dependency counts as not checked (cancelled if it never runs).
+      report.status = 'cancelled';
       jobs.push(() => checkOne(report, spec.range, deps, now, result));
     }
   }

@@ -5,6 +5,7 @@ import { SEVERITY_RANK, type Finding, type Severity } from './finding';
 import { day } from './format';
 import { knownGoodPin } from './pin';
 import { publishedBefore, publishHistory } from './registry/history';
+import { own } from './registry/records';
 import type { DataSource, PackageSummary } from './registry/types';
 import { SIGNALS } from './signals';
 import { describeSpecKind, type ClassifiedSpec } from './spec';
@@ -17,7 +18,7 @@ export function checkDependency(
   config: AnalysisConfig,
   source: DataSource | undefined,
 ): Finding[] {
-  const version = summary.versions[resolved];
+  const version = own(summary.versions, resolved);
   if (!version) return [];
   const history = publishHistory(summary);
   const context = { summary, version, earlier: publishedBefore(history, version), now, config };
@@ -28,7 +29,7 @@ export function checkDependency(
   const pin = knownGoodPin(summary, history, range, resolved, now, config);
   const advice = (severity: Severity): string => {
     if (SEVERITY_RANK[severity] < SEVERITY_RANK.warning) return '';
-    if (pin) return ` Pin ${pin.pin} (published ${day(summary.versions[pin.pin]?.publishedAt)}) until this release is vetted.`;
+    if (pin) return ` Pin ${pin.pin} (published ${day(own(summary.versions, pin.pin)?.publishedAt)}) until this release is vetted.`;
     return severity === 'error' ? ' No earlier release qualifies as a known-good pin; review this one before installing.' : '';
   };
   const staleNote = source?.stale && source.fetchedAt ? ` (Registry data cached on ${source.fetchedAt}: the registry could not be reached.)` : '';

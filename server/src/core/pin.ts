@@ -32,15 +32,16 @@ export function knownGoodPin(
   const byVersionDesc = (a: VersionSummary, b: VersionSummary): number => semver.rcompare(a.version, b.version, { loose: true });
   const validRange = semver.validRange(range, { loose: true }) !== null;
   const inRange = validRange ? eligible.filter((v) => semver.satisfies(v.version, range, { loose: true })).sort(byVersionDesc) : [];
+  const resolvedIsSemver = semver.valid(resolved, { loose: true }) !== null;
   const below = eligible
-    .filter((v) => semver.lt(v.version, resolved, { loose: true }) && !inRange.includes(v))
+    .filter((v) => resolvedIsSemver && semver.lt(v.version, resolved, { loose: true }) && !inRange.includes(v))
     .sort(byVersionDesc);
 
   const good = (v: VersionSummary): boolean => isKnownGood(summary, history, v, now, config);
   const pick = inRange.find(good);
-  if (pick) return fix(pick, `the newest release in "${range}"`, config);
+  if (pick) return fix(pick, `the newest release in "${range}"`, '', config);
   const outside = below.find(good);
-  if (outside) return fix(outside, `the newest earlier release; it is outside "${range}", so update the range too`, config);
+  if (outside) return fix(outside, 'the newest earlier release', ` It is outside "${range}": change the range when you pin it.`, config);
   return undefined;
 }
 
@@ -62,11 +63,11 @@ function isKnownGood(
   });
 }
 
-function fix(version: VersionSummary, which: string, config: AnalysisConfig): Fix {
+function fix(version: VersionSummary, which: string, note: string, config: AnalysisConfig): Fix {
   return {
     pin: version.version,
     reason:
       `${version.version} (published ${day(version.publishedAt)} by ${publisherLabel(version)}) is ${which} that is past the ` +
-      `${config.cooldownDays}-day cooldown, comes from an account that had published this package before, and raises no error-level warning.`,
+      `${config.cooldownDays}-day cooldown, comes from an account that had published this package before, and raises no error-level warning.${note}`,
   };
 }

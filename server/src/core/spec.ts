@@ -17,6 +17,8 @@ export interface ClassifiedSpec {
 }
 
 const GIT_PREFIX = /^(git\+[a-z]+:|git:|git@|github:|gitlab:|bitbucket:|gist:)/i;
+/** hosted-git-info recognises plain https URLs of a repository on these hosts as git, not tarballs. */
+const HOSTED_REPO_URL = /^https?:\/\/(www\.)?(github\.com|gitlab\.com|bitbucket\.org)\/[^/#?]+\/[^/#?]+?(\.git)?\/?(#.*)?$/i;
 const URL_PREFIX = /^https?:\/\//i;
 const FILE_PATH = /^(file:|\.\.?(\/|\\|$)|\/|~\/|[a-zA-Z]:[\\/])/;
 const TARBALL_FILE = /\.(tgz|tar\.gz|tar)$/i;
@@ -31,9 +33,11 @@ export function classifySpec(declaredName: string, rawSpec: string): ClassifiedS
   if (spec.startsWith('link:')) return { ...base, kind: 'link' };
   if (/^(portal|patch|exec):/.test(spec)) return { ...base, kind: 'other' };
   if (GIT_PREFIX.test(spec)) return { ...base, kind: 'git' };
-  if (URL_PREFIX.test(spec)) return { ...base, kind: isGitUrl(spec) ? 'git' : 'tarball-url' };
+  if (URL_PREFIX.test(spec)) return { ...base, kind: isGitUrl(spec) || HOSTED_REPO_URL.test(spec) ? 'git' : 'tarball-url' };
   if (FILE_PATH.test(spec) || TARBALL_FILE.test(spec)) return { ...base, kind: 'file' };
   if (GITHUB_SHORTHAND.test(spec)) return { ...base, kind: 'github' };
+  // npm-package-arg: any other spec with a slash is a directory on disk, never a registry range.
+  if (spec.includes('/') || spec.includes('\\')) return { ...base, kind: 'file' };
   return { ...base, kind: 'registry' };
 }
 

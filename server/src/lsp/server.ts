@@ -36,6 +36,7 @@ import {
   findPackageJsonFiles,
   isInside,
   isPackageJsonUri,
+  isScannedPath,
   nodeReadDirectory,
   pathToUri,
   uriToPath,
@@ -130,7 +131,7 @@ class Session {
       ? (uri: string): Promise<unknown> => connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
       : undefined;
     this.settings = new SettingsCache(pull, init, log.warn);
-    this.status = new StatusReporter((status: StatusParams) => void connection.sendNotification(STATUS_NOTIFICATION, status));
+    this.status = new StatusReporter((status: StatusParams) => quietly(connection.sendNotification(STATUS_NOTIFICATION, status)));
     this.readDirectory = options.readDirectory ?? nodeReadDirectory;
     this.scanLimits = options.scanLimits ?? DEFAULT_SCAN_LIMITS;
     this.validator = new Validator({
@@ -140,7 +141,7 @@ class Session {
       schedule: options.schedule ?? realSchedule,
       debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
       read: (uri) => this.read(uri, runtime),
-      publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+      publish: (uri, version, diagnostics) => quietly(connection.sendDiagnostics({ uri, version, diagnostics })),
       status: this.status,
       log,
     });
@@ -148,9 +149,10 @@ class Session {
   }
 
   async initialized(): Promise<void> {
+    // The scan marks the status 'checking' synchronously, so the first status sent is not a bogus 'idle'.
+    const scanned = this.scan([...this.folders.values()]);
     this.status.start();
-    await this.registerForChanges();
-    await this.scan([...this.folders.values()]);
+    await Promise.all([this.registerForChanges(), scanned]);
   }
 
   opened(uri: string): void {
@@ -191,7 +193,8 @@ class Session {
     for (const change of changes) {
       const path = uriToPath(change.uri);
       if (path === undefined || !isPackageJsonUri(change.uri)) continue;
-      if (![...this.folders.values()].some((folder) => isInside(path, folder))) continue;
+      // `npm install` rewrites hundreds of manifests under node_modules: not the project's, never validated.
+      if (![...this.folders.values()].some((folder) => isScannedPath(path, folder))) continue;
       if (change.type === FileChangeType.Deleted) {
         const uri = this.workspaceFiles.get(path) ?? change.uri;
         this.workspaceFiles.delete(path);
@@ -311,6 +314,14 @@ class Session {
       if (!this.documents.get(uri)) this.validator.forget(uri);
     }
   }
+}
+
+/**
+ * Sends that fail mean the connection is gone (the editor quit mid-analysis): nothing to tell anyone, and
+ * an unhandled rejection would crash the process instead of letting it exit normally.
+ */
+function quietly(sent: Promise<void>): void {
+  void sent.catch(() => undefined);
 }
 
 function workspaceFolders(params: InitializeParams): WorkspaceFolder[] {

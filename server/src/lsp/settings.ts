@@ -13,6 +13,8 @@ export interface EffectiveSettings {
   config: AnalysisConfig;
   /** Explicit registry URL; undefined: let npm's configuration decide. */
   registryUrl?: string;
+  /** Where registryUrl came from, for status and log text. */
+  registrySource?: string;
   asOf?: Date;
 }
 
@@ -60,14 +62,14 @@ export class SettingsCache {
         this.warn(`Could not read settings for ${uri}; using defaults (${String(error)}).`);
       }
     }
-    return effectiveSettings(normalizeSettings(raw, this.init), this.warn);
+    return effectiveSettings(normalizeSettings(raw, this.init), this.init, this.warn);
   }
 }
 
 /** Accepts whatever the client sent; anything of the wrong type falls back to the default. */
 export function normalizeSettings(raw: unknown, init: VigilInitializationOptions): VigilSettings {
   const value = isRecord(raw) ? raw : {};
-  const registry = stringOr(value['registry'], '') || stringOr(init.registry, '');
+  const registry = stringOr(value['registry'], '');
   const cooldown = value['cooldownDays'];
   const cooldownDays =
     typeof cooldown === 'number' && Number.isFinite(cooldown) && cooldown >= 0 ? cooldown : DEFAULT_SETTINGS.cooldownDays;
@@ -75,9 +77,19 @@ export function normalizeSettings(raw: unknown, init: VigilInitializationOptions
   return { registry, cooldownDays, asOf };
 }
 
-export function effectiveSettings(settings: VigilSettings, warn: (message: string) => void): EffectiveSettings {
+export function effectiveSettings(
+  settings: VigilSettings,
+  init: VigilInitializationOptions,
+  warn: (message: string) => void,
+): EffectiveSettings {
   const effective: EffectiveSettings = { settings, config: { ...DEFAULT_CONFIG, cooldownDays: settings.cooldownDays } };
-  if (settings.registry) effective.registryUrl = settings.registry;
+  if (settings.registry) {
+    effective.registryUrl = settings.registry;
+    effective.registrySource = 'vigil.registry';
+  } else if (init.registry) {
+    effective.registryUrl = init.registry;
+    effective.registrySource = 'initializationOptions.registry';
+  }
   if (settings.asOf) {
     const asOf = new Date(settings.asOf);
     if (Number.isNaN(asOf.getTime())) warn(`Ignoring vigil.asOf "${settings.asOf}": not an ISO-8601 time.`);

@@ -61,6 +61,8 @@ export class Validator {
   private readonly timers = new Map<string, () => void>();
   /** Last published diagnostics per URI, to skip re-sending identical results after the second pass. */
   private readonly published = new Map<string, string>();
+  /** The newest analysis per URI with the text it describes: what hovers and code actions will read. */
+  private readonly results = new Map<string, { source: DocumentSource; result: AnalysisResult }>();
 
   constructor(private readonly deps: ValidatorDeps) {}
 
@@ -98,9 +100,15 @@ export class Validator {
     await Promise.all(Array.from({ length: Math.min(concurrency, uris.length) }, worker));
   }
 
+  /** The newest published analysis of `uri` and the text (and version) it was computed from. */
+  latest(uri: string): { source: DocumentSource; result: AnalysisResult } | undefined {
+    return this.results.get(uri);
+  }
+
   /** Stops any work on `uri` and removes its diagnostics and status. */
   forget(uri: string): void {
     this.cancelTimer(uri);
+    this.results.delete(uri);
     this.runs.get(uri)?.abort();
     this.runs.delete(uri);
     this.deps.status.delete(uri);
@@ -132,6 +140,7 @@ export class Validator {
     const registry = await this.deps.runtime.registry({
       projectDir: dirname(path),
       ...(settings.registryUrl !== undefined && { registryUrl: settings.registryUrl }),
+      ...(settings.registrySource !== undefined && { registrySource: settings.registrySource }),
       ...(this.deps.cacheDir !== undefined && { cacheDir: this.deps.cacheDir }),
     });
     if (signal.aborted) return;
@@ -153,6 +162,7 @@ export class Validator {
     const findings = result.findings.filter((finding) => finding.file === FILE);
     const errors = result.errors.filter((error) => error.file === FILE);
     const diagnostics = toDiagnostics(source.text, findings, errors);
+    this.results.set(uri, { source, result });
     this.deps.status.set(uri, fileStatus(result, diagnostics, registry.registryUrl, asOf));
     const key = `${source.version ?? ''}\u0000${JSON.stringify(diagnostics)}`;
     if (this.published.get(uri) === key) return;

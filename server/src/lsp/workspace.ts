@@ -5,7 +5,7 @@
  * a huge monorepo or a home directory opened as a folder cannot flood the registry.
  */
 import { readdir } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface DirectoryEntry {
@@ -40,6 +40,18 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = { maxFiles: 200, maxDepth: 8, max
 
 const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
 
+function isSkippedFolder(name: string): boolean {
+  return name.startsWith('.') || SKIPPED_FOLDERS.has(name);
+}
+
+/** Whether the scan would have found `path` under `root` (ignoring limits): file events use the same rule. */
+export function isScannedPath(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
+  const folders = rel.split(sep).slice(0, -1);
+  return !folders.some(isSkippedFolder);
+}
+
 export interface ScanResult {
   paths: string[];
   /** True when a limit stopped the scan early; the caller says so in the log. */
@@ -66,7 +78,7 @@ export async function findPackageJsonFiles(
         if (entry.kind === 'file' && entry.name === 'package.json') {
           paths.push(join(folder, entry.name));
           if (paths.length >= limits.maxFiles) return { paths, truncated: true };
-        } else if (entry.kind === 'directory' && !entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) {
+        } else if (entry.kind === 'directory' && !isSkippedFolder(entry.name)) {
           next.push(join(folder, entry.name));
         }
       }

@@ -22,6 +22,10 @@ export class Limiter {
     return this.#active;
   }
 
+  get queued(): number {
+    return this.#waiting.length;
+  }
+
   /** Resolves true once a slot is held (call release()), false if `signal` aborted first. */
   acquire(signal?: AbortSignal): Promise<boolean> {
     if (signal?.aborted) return Promise.resolve(false);

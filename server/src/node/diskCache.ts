@@ -141,6 +141,7 @@ function isVersion(version: string, info: unknown): boolean {
     typeof info.gypfile === 'boolean' &&
     typeof info.provenance === 'boolean' &&
     Array.isArray(info.bin) &&
+    Array.isArray(info.maintainers) &&
     optionalString(info.publishedAt)
   );
 }

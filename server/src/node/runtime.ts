@@ -7,6 +7,8 @@ import type { Registry, RegistryResult } from '../core/registry/types';
 export interface RegistrySettings {
   /** Explicit registry URL (CLI `--registry`, setting `vigil.registry`). Empty: what npm's config says for projectDir. */
   registryUrl?: string;
+  /** Where registryUrl came from, for status text ("--registry", "vigil.registry"). Default "configured registry URL". */
+  registrySource?: string;
   /** Folder whose `.npmrc` (and parents', user, global, env) decide the registry when none is given. */
   projectDir: string;
   /** Disk cache folder for compact summaries; null turns the disk cache off. Default: the user's cache folder. */
@@ -39,3 +41,6 @@ export interface Runtime {
   registry(settings: RegistrySettings): Promise<CachingRegistry>;
   log(message: string): void;
 }
+
+// The production implementation lives next door; importing it from here keeps one entry point for adapters.
+export { nodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './nodeRuntime';

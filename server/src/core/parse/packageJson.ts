@@ -51,7 +51,9 @@ const SYNTAX_HINTS: Record<string, string> = {
 
 export function parsePackageJson(text: string): ParsedPackageJson {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  // npm strips a byte-order mark; a space of the same length keeps every offset where it was.
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const root = parseTree(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const problems: ParseProblem[] = errors.slice(0, MAX_SYNTAX_PROBLEMS).map((error) => syntaxProblem(error, text.length));
   const value: ParsedPackageJson['value'] = { dependencies: [] };
   if (!root || root.type !== 'object') {

@@ -4,6 +4,7 @@
  * visible (old documents lack some times), since hiding them would change resolution for no reason.
  */
 import * as semver from 'semver';
+import { define, own } from './records';
 import type { PackageSummary, VersionSummary } from './types';
 
 export function viewAsOf(summary: PackageSummary, asOf: Date): PackageSummary | undefined {
@@ -12,14 +13,14 @@ export function viewAsOf(summary: PackageSummary, asOf: Date): PackageSummary | 
   if (summary.created !== undefined && !visible(summary.created)) return undefined;
 
   const versions: Record<string, VersionSummary> = {};
-  for (const [version, info] of Object.entries(summary.versions)) if (visible(info.publishedAt)) versions[version] = info;
+  for (const [version, info] of Object.entries(summary.versions)) if (visible(info.publishedAt)) define(versions, version, info);
   if (Object.keys(versions).length === 0 && Object.keys(summary.versions).length > 0) return undefined;
 
   const fallback = highestStable(Object.keys(versions));
   const distTags: Record<string, string> = {};
   for (const [tag, version] of Object.entries(summary.distTags)) {
-    if (versions[version]) distTags[tag] = version;
-    else if (fallback) distTags[tag] = fallback;
+    if (own(versions, version)) define(distTags, tag, version);
+    else if (fallback) define(distTags, tag, fallback);
   }
 
   const view: PackageSummary = {

@@ -2,6 +2,7 @@
  * Packument → PackageSummary. Pure and defensive: registry documents are untrusted input, so every
  * field is type-checked and anything of the wrong shape is dropped or reported, never trusted.
  */
+import { define, own } from './records';
 import type { InstallScriptName, PackageSummary, Person, Publisher, RegistryError, VersionSummary } from './types';
 
 const INSTALL_SCRIPTS: readonly InstallScriptName[] = ['preinstall', 'install', 'postinstall'];
@@ -55,7 +56,7 @@ function publisher(value: unknown): Publisher | undefined {
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObject(value)) return out;
-  for (const [key, spec] of Object.entries(value)) if (typeof spec === 'string') out[key] = spec.slice(0, MAX_TEXT);
+  for (const [key, spec] of Object.entries(value)) if (typeof spec === 'string') define(out, key, spec.slice(0, MAX_TEXT));
   return out;
 }
 
@@ -120,10 +121,10 @@ export function summarizePackument(doc: unknown, requestedName: string): Summari
   const versions: Record<string, VersionSummary> = {};
   for (const [version, versionDoc] of Object.entries(rawVersions)) {
     if (!isObject(versionDoc)) continue;
-    versions[version] = summarizeVersion(requestedName, version, versionDoc, isoDate(time[version]));
+    define(versions, version, summarizeVersion(requestedName, version, versionDoc, isoDate(own(time, version))));
   }
   const unpublished = Object.keys(time).filter(
-    (key) => key !== 'created' && key !== 'modified' && !(key in versions) && isoDate(time[key]) !== undefined,
+    (key) => key !== 'created' && key !== 'modified' && own(versions, key) === undefined && isoDate(own(time, key)) !== undefined,
   );
 
   const summary: PackageSummary = {

@@ -8,13 +8,21 @@
  * co-maintainer who held publish rights for months before first publishing (picomatch 2.2.2) is routine
  * team work: reported as information, not as a warning, so the warning keeps its meaning.
  */
-import { day, list } from '../format';
+import { day, duration, list } from '../format';
 import type { Evidence, Severity } from '../finding';
 import type { Publisher, VersionSummary } from '../registry/types';
-import type { Signal, SignalHit } from './types';
+import type { Signal, SignalContext, SignalHit } from './types';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** A maintainer listed this long before their first publish is an established member of the team. */
-const ESTABLISHED_MAINTAINER_MS = 90 * 24 * 60 * 60 * 1000;
+const ESTABLISHED_MAINTAINER_MS = 90 * DAY_MS;
+/**
+ * Hijacked releases are found and pulled within days to weeks (event-stream's took 2.5 months, the
+ * longest on record). A newcomer's release that has stayed public longer than this has been vetted by
+ * time: it is reported as information, so years-old team changes do not drown today's warnings.
+ */
+const VETTED_BY_TIME_MS = 90 * DAY_MS;
+const CAUTION = ' Check the release notes and the diff before trusting it.';
 
 interface PublisherRecord {
   name: string;
@@ -23,7 +31,20 @@ interface PublisherRecord {
   last: VersionSummary;
 }
 
-export const newPublisher: Signal = ({ summary, version, earlier }) => {
+export const newPublisher: Signal = (context) => {
+  const found = detect(context);
+  if (!found || found.severity !== 'warning' || context.version.publishedAt === undefined) return found;
+  const age = context.now.getTime() - Date.parse(context.version.publishedAt);
+  if (age < VETTED_BY_TIME_MS) return found;
+  return {
+    ...found,
+    severity: 'information',
+    message: `${found.message.replace(CAUTION, '')} It has been public for ${duration(age)} without being pulled, which makes a hijack unlikely.`,
+    evidence: { ...found.evidence, vettedByTime: true },
+  };
+};
+
+function detect({ summary, version, earlier }: SignalContext): SignalHit | undefined {
   const publisher = version.publisher;
   const published = earlier.filter((v) => v.publisher !== undefined);
   const previous = published[0];
@@ -62,7 +83,7 @@ export const newPublisher: Signal = ({ summary, version, earlier }) => {
       `${head}, an account that never published this package before` +
         (since ? ` and only became a maintainer with ${since.version} (${day(since.publishedAt)})` : ' and was not a maintainer of any earlier release') +
         `; earlier releases came from ${list(before)}. A new hand on an established package is how handovers and stolen ` +
-        `accounts look (event-stream, eslint-scope). Check the release notes and the diff before trusting it.`,
+        `accounts look (event-stream, eslint-scope).${CAUTION}`,
       evidence,
     );
   }
@@ -80,7 +101,7 @@ export const newPublisher: Signal = ({ summary, version, earlier }) => {
     );
   }
   return undefined;
-};
+}
 
 function hit(message: string, evidence: Evidence, severity: Severity = 'warning'): SignalHit {
   return { signal: 'new-publisher', severity, message, evidence };

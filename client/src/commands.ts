@@ -1,0 +1,26 @@
+/** The commands the manifest contributes. */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { REFRESH_REQUEST, type RefreshResult } from '../../server/src/protocol';
+
+export function registerCommands(client: LanguageClient, output: vscode.OutputChannel): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('vigil.refresh', () => refresh(client, output)),
+    vscode.commands.registerCommand('vigil.showOutput', () => output.show(true)),
+    // Trust changes which settings the server may use (see config.ts), so validate again with the new ones.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void refresh(client, output)),
+  );
+}
+
+async function refresh(client: LanguageClient, output: vscode.OutputChannel): Promise<void> {
+  if (!client.isRunning()) {
+    // The user asked for this, so a message is warranted; the cause is in the output.
+    const choice = await vscode.window.showWarningMessage('Vigil: the language server is not running.', 'Show Output');
+    if (choice) output.show(true);
+    return;
+  }
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Vigil: checking dependencies' },
+    () => client.sendRequest<RefreshResult>(REFRESH_REQUEST),
+  );
+}

@@ -1,0 +1,28 @@
+/** Extension entry point: create the pieces, start the language server, stop it on deactivation. */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createClient } from './client';
+import { registerCommands } from './commands';
+import { StatusItem } from './status';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Vigil', { log: true });
+  const status = new StatusItem();
+  context.subscriptions.push(output, status);
+  client = createClient(context, output, status);
+  context.subscriptions.push(registerCommands(client, output));
+  try {
+    await client.start();
+  } catch (error) {
+    // The client already logged the cause; the status item says Vigil is stopped and links to the log.
+    output.error(`Vigil could not start its language server: ${String(error)}`);
+    status.stopped();
+  }
+}
+
+export function deactivate(): Promise<void> | undefined {
+  // Returning the promise lets VS Code wait for the server to shut down cleanly.
+  return client?.stop();
+}

@@ -1,0 +1,48 @@
+/** The status item's text for a server status: pure, so it is tested without VS Code. */
+import type { StatusParams } from '../../server/src/protocol';
+
+export interface StatusView {
+  text: string;
+  detail: string;
+  level: 'information' | 'warning' | 'error';
+  busy: boolean;
+}
+
+function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+export function statusView(status: StatusParams): StatusView {
+  // Minutes are enough in the status bar; the detail and the log carry the exact instant.
+  const replay = status.asOf ? ` (as of ${status.asOf.slice(0, 16).replace('T', ' ')} UTC)` : '';
+  const where = status.registries.length > 0 ? ` · ${status.registries.join(', ')}` : '';
+  const checked = `${plural(status.checked, 'dependency', 'dependencies')} checked in ${plural(status.files, 'file')}${where}`;
+  const detail = status.asOf ? `${checked} · replaying ${status.asOf} (vigil.asOf)` : checked;
+  const { error, warning } = status.counts;
+  const found = [error > 0 ? plural(error, 'error') : '', warning > 0 ? plural(warning, 'warning') : '']
+    .filter(Boolean)
+    .join(', ');
+  switch (status.state) {
+    case 'idle':
+      return { text: 'Vigil: no package.json checked yet', detail: '', level: 'information', busy: false };
+    case 'checking': {
+      const what = status.pending > 0 ? `checking ${plural(status.pending, 'package')}…` : 'checking…';
+      return { text: `Vigil${replay}: ${what}`, detail, level: 'information', busy: true };
+    }
+    case 'registry-unreachable':
+      return {
+        text: `Vigil${replay}: registry unreachable`,
+        detail: status.message ?? detail,
+        level: 'error',
+        busy: false,
+      };
+    case 'done':
+      return {
+        text: `Vigil${replay}: ${found || 'no warnings'}`,
+        detail,
+        // A replay is not about today; make that hard to miss.
+        level: status.asOf ? 'warning' : 'information',
+        busy: false,
+      };
+  }
+}

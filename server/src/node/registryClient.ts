@@ -1,0 +1,311 @@
+/**
+ * The registry client: full packuments over http(s), summarised on arrival and dropped, with a memory
+ * LRU of summaries, an optional disk cache (ETag / Last-Modified revalidation, stale fallback), one
+ * request per package however many callers ask, bounded concurrency, and every failure as a value.
+ *
+ * Order of a lookup: memory (fresh) → in-flight lookup → disk (fresh) → network, conditional when a
+ * cached copy exists → on failure, the cached copy labelled stale.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { summarizePackument } from '../core/registry/summarize';
+import type { AbortSignalLike, PackageSummary, RegistryError, RegistryErrorKind, RegistryResult } from '../core/registry/types';
+import { Limiter, SharedTask, WeightedLru } from './concurrency';
+import { cacheKey, DEFAULT_FRESH_MS, isFresh, type CacheEntry, type DiskCache } from './diskCache';
+import { httpGet, type HttpGetResult } from './httpGet';
+import { isValidPackageName, packumentUrl } from './registryUrl';
+import type { CachingRegistry, RegistryStats } from './runtime';
+
+export interface RegistryClientOptions {
+  /** Normalized base URL (see normalizeRegistryUrl): ends in "/", no credentials. */
+  registryUrl: string;
+  registrySource: string;
+  /** null: memory only. */
+  cache?: DiskCache | null;
+  offline?: boolean;
+  /** Idle timeout: connecting, waiting for the answer, or between chunks. Default 30 s. */
+  timeoutMs?: number;
+  /** Whole-request deadline, against slow drips. Default 5 minutes (a 60 MB packument on a slow line). */
+  deadlineMs?: number;
+  /** Largest decoded body accepted. Default 200 MB. */
+  maxBytes?: number;
+  /** Requests in flight at once. Default 8. */
+  concurrency?: number;
+  maxRedirects?: number;
+  /** Memory budget in versions summarised (a summary weighs 1 + its version count). Default 50,000. */
+  memoryVersions?: number;
+  /** How long a summary is used without asking the registry. Default 15 minutes. */
+  freshMs?: number;
+  now?: () => Date;
+  log?: (message: string) => void;
+  userAgent?: string;
+}
+
+export interface RegistryClientStats extends RegistryStats {
+  /** Revalidations the registry answered with 304. */
+  notModified: number;
+  /** Answers served from cache because the registry could not be asked. */
+  staleServed: number;
+  /** Right now: requests on the wire, and lookups waiting for a slot (for progress text). */
+  active: number;
+  queued: number;
+}
+
+/** What memory holds per name: a summary, or the registry's word that the name does not exist. */
+type MemoryItem = { kind: 'found'; entry: CacheEntry } | { kind: 'missing'; checkedAt: string; error: RegistryError };
+
+const MB = 1024 * 1024;
+
+export class RegistryClient implements CachingRegistry {
+  readonly registryUrl: string;
+  readonly registrySource: string;
+  readonly #options: Required<Omit<RegistryClientOptions, 'cache' | 'log'>>;
+  readonly #cache: DiskCache | null;
+  readonly #log: (message: string) => void;
+  readonly #memory: WeightedLru<MemoryItem>;
+  readonly #inFlight = new Map<string, SharedTask<RegistryResult>>();
+  readonly #limiter: Limiter;
+  readonly #agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  readonly #stats = { requests: 0, bytesRead: 0, memoryHits: 0, diskHits: 0, notModified: 0, staleServed: 0 };
+
+  constructor(options: RegistryClientOptions) {
+    this.registryUrl = options.registryUrl;
+    this.registrySource = options.registrySource;
+    this.#options = {
+      registryUrl: options.registryUrl,
+      registrySource: options.registrySource,
+      offline: options.offline ?? false,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      deadlineMs: options.deadlineMs ?? 300_000,
+      maxBytes: options.maxBytes ?? 200 * MB,
+      concurrency: options.concurrency ?? 8,
+      maxRedirects: options.maxRedirects ?? 5,
+      memoryVersions: options.memoryVersions ?? 50_000,
+      freshMs: options.freshMs ?? DEFAULT_FRESH_MS,
+      now: options.now ?? (() => new Date()),
+      userAgent: options.userAgent ?? `vigil node/${process.version}`,
+    };
+    this.#cache = options.cache ?? null;
+    this.#log = options.log ?? (() => undefined);
+    this.#memory = new WeightedLru(this.#options.memoryVersions);
+    this.#limiter = new Limiter(this.#options.concurrency);
+  }
+
+  /** A snapshot: counters since creation, and the current load. */
+  get stats(): RegistryClientStats {
+    return { ...this.#stats, active: this.#limiter.active, queued: this.#limiter.queued };
+  }
+
+  peek(name: string): RegistryResult | undefined {
+    if (!isValidPackageName(name)) return this.#failure(name, 'invalid-name');
+    const item = this.#memory.peek(name);
+    if (!item) return undefined;
+    if (item.kind === 'missing') return { ok: false, error: item.error };
+    return this.#answer(item.entry, !this.#fresh(item.entry.fetchedAt));
+  }
+
+  getPackument(name: string, signal?: AbortSignalLike): Promise<RegistryResult> {
+    if (!isValidPackageName(name)) return Promise.resolve(this.#failure(name, 'invalid-name'));
+    if (signal?.aborted) return Promise.resolve(this.#failure(name, 'cancelled'));
+    const item = this.#memory.get(name);
+    if (item && (this.#fresh(item.kind === 'found' ? item.entry.fetchedAt : item.checkedAt) || this.#options.offline)) {
+      this.#stats.memoryHits++;
+      if (item.kind === 'missing') return Promise.resolve({ ok: false, error: item.error });
+      return Promise.resolve(this.#answer(item.entry, !this.#fresh(item.entry.fetchedAt)));
+    }
+    let task = this.#inFlight.get(name);
+    if (!task) {
+      const created = new SharedTask(
+        (taskSignal) => this.#lookup(name, taskSignal).catch(() => this.#failure(name, 'network')),
+        () => this.#inFlight.delete(name),
+      );
+      this.#inFlight.set(name, created);
+      void created.settled.then(() => {
+        if (this.#inFlight.get(name) === created) this.#inFlight.delete(name);
+      });
+      task = created;
+    }
+    return task.join(signal, () => this.#failure(name, 'cancelled'));
+  }
+
+  /** Lets a process exit at once instead of waiting for idle keep-alive sockets to time out. */
+  close(): void {
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
+  }
+
+  async #lookup(name: string, signal: AbortSignal): Promise<RegistryResult> {
+    const key = cacheKey(this.registryUrl, name);
+    const cached = await this.#cachedEntry(name, key);
+    if (cached && this.#fresh(cached.entry.fetchedAt)) {
+      if (cached.fromDisk) this.#stats.diskHits++;
+      this.#remember(name, cached.entry);
+      return this.#answer(cached.entry, false);
+    }
+    if (this.#options.offline) {
+      if (!cached) return this.#failure(name, 'offline');
+      if (cached.fromDisk) this.#stats.diskHits++;
+      this.#remember(name, cached.entry);
+      return this.#answer(cached.entry, true);
+    }
+    if (!(await this.#limiter.acquire(signal))) return this.#failure(name, 'cancelled');
+    let response: HttpGetResult;
+    try {
+      response = await httpGet(packumentUrl(this.registryUrl, name), {
+        headers: this.#headers(cached?.entry),
+        idleTimeoutMs: this.#options.timeoutMs,
+        deadlineMs: this.#options.deadlineMs,
+        maxBytes: this.#options.maxBytes,
+        maxRedirects: this.#options.maxRedirects,
+        signal,
+        agents: this.#agents,
+        onRequest: () => this.#stats.requests++,
+        onBytes: (count) => (this.#stats.bytesRead += count),
+      });
+    } finally {
+      this.#limiter.release();
+    }
+    return this.#settle(name, key, response, cached?.entry);
+  }
+
+  /** Memory first; the disk too when memory's copy is stale, since another process may have refreshed it. */
+  async #cachedEntry(name: string, key: string): Promise<{ entry: CacheEntry; fromDisk: boolean } | undefined> {
+    const item = this.#memory.peek(name);
+    const memory = item?.kind === 'found' ? item.entry : undefined;
+    if (memory && this.#fresh(memory.fetchedAt)) return { entry: memory, fromDisk: false };
+    const disk = this.#cache ? await this.#cache.read(key) : undefined;
+    if (disk && (!memory || Date.parse(disk.fetchedAt) > Date.parse(memory.fetchedAt))) return { entry: disk, fromDisk: true };
+    return memory ? { entry: memory, fromDisk: false } : undefined;
+  }
+
+  #headers(cached: CacheEntry | undefined): Record<string, string> {
+    const headers: Record<string, string> = {
+      // Full documents: the abbreviated format has no maintainers, publishers or per-version times.
+      accept: 'application/json',
+      'accept-encoding': 'gzip, deflate, br',
+      'user-agent': this.#options.userAgent,
+    };
+    if (cached?.etag) headers['if-none-match'] = cached.etag;
+    if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
+    return headers;
+  }
+
+  async #settle(name: string, key: string, response: HttpGetResult, cached: CacheEntry | undefined): Promise<RegistryResult> {
+    const fetchedAt = this.#options.now().toISOString();
+    switch (response.kind) {
+      case 'ok': {
+        const parsed = parseSummary(response.body, name);
+        if (!parsed.ok) return this.#fallback(name, cached, parsed.error);
+        const entry: CacheEntry = { key, fetchedAt, ...validators(response.headers, undefined), summary: parsed.summary };
+        return this.#store(name, entry);
+      }
+      case 'not-modified':
+        if (!cached) return this.#fallback(name, undefined, this.#error(name, 'http', 304));
+        this.#stats.notModified++;
+        return this.#store(name, { ...cached, fetchedAt, ...validators(response.headers, cached) });
+      case 'status':
+        
+        return this.#fallback(name, cached, this.#error(name, 'http', response.status));
+      case 'failed':
+        if (response.reason === 'cancelled') return this.#failure(name, 'cancelled');
+        return this.#fallback(name, cached, this.#error(name, response.reason === 'redirect' ? 'http' : response.reason, undefined, response.detail));
+    }
+  }
+
+  async #store(name: string, entry: CacheEntry): Promise<RegistryResult> {
+    this.#remember(name, entry);
+    await this.#cache?.write(entry);
+    return this.#answer(entry, false);
+  }
+
+  /** 404: the name is gone (or never was); a cached summary of it must not outlive that. */
+  async #forget(name: string, key: string, checkedAt: string): Promise<RegistryResult> {
+    const error = this.#error(name, 'not-found');
+    this.#memory.set(name, { kind: 'missing', checkedAt, error }, 1);
+    await this.#cache?.delete(key);
+    return { ok: false, error };
+  }
+
+  /** The registry could not give an answer: a cached copy, labelled with its age, beats nothing. */
+  #fallback(name: string, cached: CacheEntry | undefined, error: RegistryError): RegistryResult {
+    if (!cached) return { ok: false, error };
+    this.#stats.staleServed++;
+    this.#log(`Using cached data for ${name} from ${cached.fetchedAt}: ${error.message}`);
+    this.#remember(name, cached);
+    return this.#answer(cached, true);
+  }
+
+  #remember(name: string, entry: CacheEntry): void {
+    this.#memory.set(name, { kind: 'found', entry }, 1 + Object.keys(entry.summary.versions).length);
+  }
+
+  #answer(entry: CacheEntry, stale: boolean): RegistryResult {
+    return { ok: true, summary: entry.summary, source: stale ? { fetchedAt: entry.fetchedAt, stale: true } : { fetchedAt: entry.fetchedAt } };
+  }
+
+  #fresh(fetchedAt: string): boolean {
+    return isFresh({ fetchedAt }, this.#options.now(), this.#options.freshMs);
+  }
+
+  #failure(name: string, kind: RegistryErrorKind): RegistryResult {
+    return { ok: false, error: this.#error(name, kind) };
+  }
+
+  #error(name: string, kind: RegistryErrorKind, status?: number, detail?: string): RegistryError {
+    return describeError(kind, { name: displayName(name), registry: this.registryUrl, status, detail, options: this.#options });
+  }
+}
+
+/** Up to 100 characters, quoted when odd: names come from the user's files and end up in messages. */
+function displayName(name: string): string {
+  return isValidPackageName(name) ? name : JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}…` : name);
+}
+
+interface ErrorContext {
+  name: string;
+  registry: string;
+  status: number | undefined;
+  detail: string | undefined;
+  options: { timeoutMs: number; maxBytes: number };
+}
+
+/** One sentence per failure: what happened, to which package, at which registry. Never a body or a token. */
+export function describeError(kind: RegistryErrorKind, context: ErrorContext): RegistryError {
+  const { name, registry, status, detail } = context;
+  const because = detail ? ` (${detail})` : '';
+  const messages: Record<RegistryErrorKind, string> = {
+    'not-found': `${name} does not exist on ${registry}.`,
+    'invalid-name': `${name} is not a valid npm package name, so no registry was asked.`,
+    network: `Could not reach ${registry} for ${name}${because}.`,
+    timeout: `${registry} did not answer in time for ${name}${because}.`,
+    http: status !== undefined ? `${registry} answered HTTP ${status} for ${name}.` : `${registry} sent ${detail ?? 'an unusable answer'} for ${name}.`,
+    malformed: `${registry} sent an unusable document for ${name}${because}.`,
+    'too-large': `The document for ${name} from ${registry} is larger than the limit of ${formatBytes(context.options.maxBytes)}.`,
+    offline: `Offline, and ${name} is not in the cache.`,
+    cancelled: `The lookup of ${name} was cancelled.`,
+  };
+  return status !== undefined ? { kind, message: messages[kind], status } : { kind, message: messages[kind] };
+}
+
+function formatBytes(count: number): string {
+  if (count >= MB) return `${Math.round(count / MB)} MB`;
+  if (count >= 1024) return `${Math.round(count / 1024)} KB`;
+  return `${count} bytes`;
+}
+
+function validators(headers: http.IncomingHttpHeaders, previous: CacheEntry | undefined): Pick<CacheEntry, 'etag' | 'lastModified'> {
+  const etag = typeof headers.etag === 'string' ? headers.etag : previous?.etag;
+  const lastModified = typeof headers['last-modified'] === 'string' ? headers['last-modified'] : previous?.lastModified;
+  return { ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) };
+}
+
+/** Parse, summarise, and let the document go: only the summary survives this function. */
+function parseSummary(body: Buffer, name: string): { ok: true; summary: PackageSummary } | { ok: false; error: RegistryError } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { ok: false, error: { kind: 'malformed', message: `The registry's document for ${name} is not valid JSON.` } };
+  }
+  return summarizePackument(doc, name);
+}

@@ -1,0 +1,41 @@
+/** The words of the status item, for each state the server reports. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { statusView } from '../../client/src/statusView';
+import type { StatusParams } from '../../server/src/protocol';
+
+const base: StatusParams = {
+  state: 'done',
+  pending: 0,
+  checked: 12,
+  files: 2,
+  counts: { error: 0, warning: 0, information: 0, hint: 0 },
+  registries: ['https://registry.npmjs.org/'],
+};
+
+describe('status item text', () => {
+  const table: Array<[string, Partial<StatusParams>, string, string]> = [
+    ['checking with a count', { state: 'checking', pending: 12 }, 'Vigil: checking 12 packages…', 'information'],
+    ['checking one', { state: 'checking', pending: 1 }, 'Vigil: checking 1 package…', 'information'],
+    ['scanning', { state: 'checking' }, 'Vigil: checking…', 'information'],
+    ['warnings', { counts: { error: 0, warning: 3, information: 1, hint: 0 } }, 'Vigil: 3 warnings', 'information'],
+    ['errors and a warning', { counts: { error: 2, warning: 1, information: 0, hint: 0 } }, 'Vigil: 2 errors, 1 warning', 'information'],
+    ['clean', {}, 'Vigil: no warnings', 'information'],
+    ['registry down', { state: 'registry-unreachable', message: '3 packages could not be checked' }, 'Vigil: registry unreachable', 'error'],
+    ['replay', { asOf: '2020-09-30T13:15:21.378Z' }, 'Vigil (as of 2020-09-30 13:15 UTC): no warnings', 'warning'],
+    ['idle', { state: 'idle', files: 0 }, 'Vigil: no package.json checked yet', 'information'],
+  ];
+  for (const [name, over, text, level] of table) {
+    it(name, () => {
+      const view = statusView({ ...base, ...over });
+      assert.equal(view.text, text);
+      assert.equal(view.level, level);
+      assert.equal(view.busy, (over.state ?? base.state) === 'checking');
+    });
+  }
+
+  it('details say what was checked where, or why the registry failed', () => {
+    assert.equal(statusView(base).detail, '12 dependencies checked in 2 files · https://registry.npmjs.org/');
+    assert.equal(statusView({ ...base, state: 'registry-unreachable', message: 'ECONNREFUSED' }).detail, 'ECONNREFUSED');
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * The validator's scheduling, in process and without timers: registry answers are released by the test,
+ * the debounce runs on a scheduler the test drives. Proves memory-first publishing, cancellation of stale
+ * analyses, and debouncing, each deterministically.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { AbortSignalLike, RegistryResult } from '../../server/src/core/registry/types';
+import { SettingsCache } from '../../server/src/lsp/settings';
+import { StatusReporter } from '../../server/src/lsp/status';
+import { Validator, type DocumentSource, type Schedule } from '../../server/src/lsp/validator';
+import type { CachingRegistry, Runtime } from '../../server/src/node/runtime';
+import type { StatusParams } from '../../server/src/protocol';
+import { FileRegistry, scenarioDir } from '../helpers/fileRegistry';
+
+const AS_OF = '2020-09-30T13:15:21.378Z';
+const URI = 'file:///project/package.json';
+const MANIFEST = '{\n  "dependencies": {\n    "ua-parser-js": "^0.7.22"\n  }\n}\n';
+
+/** A registry whose network answers wait until the test releases them. */
+class GatedRegistry implements CachingRegistry {
+  readonly registryUrl = 'https://registry.test/';
+  readonly registrySource = 'test';
+  readonly stats = { requests: 0, bytesRead: 0, memoryHits: 0, diskHits: 0 };
+  readonly memory = new Map<string, RegistryResult>();
+  readonly signals: AbortSignalLike[] = [];
+  private readonly waiting: Array<{ name: string; resolve(result: RegistryResult): void }> = [];
+  private onAsked: (() => void) | undefined;
+  /** After release(), fetches are answered as they come. */
+  private released = false;
+
+  constructor(private readonly source: FileRegistry) {}
+
+  peek(name: string): RegistryResult | undefined {
+    return this.memory.get(name);
+  }
+
+  getPackument(name: string, signal?: AbortSignalLike): Promise<RegistryResult> {
+    const known = this.memory.get(name);
+    if (known) return Promise.resolve(known);
+    if (signal) this.signals.push(signal);
+    if (this.released) return this.fetch(name);
+    return new Promise((resolve) => {
+      this.waiting.push({ name, resolve });
+      this.onAsked?.();
+    });
+  }
+
+  /** Resolves once some fetch is waiting. */
+  asked(): Promise<void> {
+    if (this.waiting.length > 0) return Promise.resolve();
+    return new Promise((resolve) => (this.onAsked = resolve));
+  }
+
+  /** Answers the waiting fetches, and every later one, from the recorded documents. */
+  async release(): Promise<void> {
+    this.released = true;
+    for (let fetch = this.waiting.shift(); fetch; fetch = this.waiting.shift()) fetch.resolve(await this.fetch(fetch.name));
+  }
+
+  private async fetch(name: string): Promise<RegistryResult> {
+    const result = await this.source.getPackument(name);
+    this.memory.set(name, result);
+    return result;
+  }
+}
+
+interface Published {
+  version: number | undefined;
+  diagnostics: Diagnostic[];
+}
+
+function setup() {
+  const registry = new GatedRegistry(FileRegistry.fromDirs(scenarioDir('ua-parser-js-2021') + '/registry'));
+  const runtime: Runtime = {
+    now: () => new Date('2030-01-01T00:00:00Z'),
+    readFile: () => Promise.reject(new Error('no disk in this test')),
+    registry: () => Promise.resolve(registry),
+    log: () => undefined,
+  };
+  const documents = new Map<string, DocumentSource>([[URI, { text: MANIFEST, version: 1 }]]);
+  const published: Published[] = [];
+  const statuses: StatusParams[] = [];
+  const status = new StatusReporter((params) => statuses.push(params));
+  status.start();
+  const timers: Array<{ callback: () => void; cancelled: boolean }> = [];
+  const schedule: Schedule = (callback) => {
+    const timer = { callback, cancelled: false };
+    timers.push(timer);
+    return () => (timer.cancelled = true);
+  };
+  const validator = new Validator({
+    runtime,
+    settings: new SettingsCache(() => Promise.resolve({ asOf: AS_OF }), {}, () => undefined),
+    schedule,
+    debounceMs: 250,
+    read: (uri) => Promise.resolve(documents.get(uri)),
+    publish: (_uri, version, diagnostics) => published.push({ version, diagnostics }),
+    status,
+    log: { info: () => undefined, error: (message) => assert.fail(message) },
+  });
+  return { registry, documents, published, statuses, timers, validator };
+}
+
+const codes = (entry: Published | undefined): string[] => (entry?.diagnostics ?? []).map((d) => String(d.code)).sort();
+
+describe('validator', () => {
+  it('publishes what memory knows at once, then the full analysis when the fetch lands', async () => {
+    const { registry, published, statuses, validator } = setup();
+    const done = validator.validate(URI);
+    await registry.asked();
+    // Nothing cached yet: the first publication is empty, and the status says one package is pending.
+    assert.deepEqual(published, [{ version: 1, diagnostics: [] }]);
+    assert.equal(statuses.at(-1)?.state, 'checking');
+    assert.equal(statuses.at(-1)?.pending, 1);
+    await registry.release();
+    await done;
+    assert.equal(published.length, 2);
+    assert.deepEqual(codes(published[1]), ['install-script-added', 'recent-release']);
+    assert.equal(statuses.at(-1)?.state, 'done');
+    assert.equal(statuses.at(-1)?.counts.error, 1);
+  });
+
+  it('answers edits from memory in the first pass once the package is known', async () => {
+    const { registry, documents, published, validator } = setup();
+    const first = validator.validate(URI);
+    await registry.asked();
+    await registry.release();
+    await first;
+    documents.set(URI, { text: MANIFEST.replace('  }\n}', '  },\n  "private": true\n}'), version: 2 });
+    await validator.validate(URI);
+    // The memory pass already had the finding; the full pass found the same and was not re-sent.
+    assert.deepEqual(
+      published.map((entry) => [entry.version, codes(entry).length]),
+      [[1, 0], [1, 2], [2, 2]],
+    );
+  });
+
+  it('aborts the analysis of a superseded version and never publishes its results', async () => {
+    const { registry, documents, published, validator } = setup();
+    const stale = validator.validate(URI);
+    await registry.asked();
+    documents.set(URI, { text: MANIFEST, version: 2 });
+    const fresh = validator.validate(URI);
+    assert.equal(registry.signals[0]?.aborted, true);
+    await registry.release();
+    await Promise.all([stale, fresh]);
+    const fromVersion1 = published.filter((entry) => entry.version === 1);
+    assert.deepEqual(fromVersion1.map(codes), [[]], 'only the memory pass of version 1 was published');
+    assert.deepEqual(codes(published.at(-1)), ['install-script-added', 'recent-release']);
+    assert.equal(published.at(-1)?.version, 2);
+  });
+
+  it('debounces: each edit restarts the delay, and only the last one validates', async () => {
+    const { registry, published, timers, validator } = setup();
+    validator.schedule(URI);
+    validator.schedule(URI);
+    validator.schedule(URI);
+    assert.deepEqual(timers.map((timer) => timer.cancelled), [true, true, false]);
+    assert.equal(published.length, 0);
+    timers[2]?.callback();
+    await registry.asked();
+    // One validation ran (its memory pass is published and its fetch is waiting); the two others never started.
+    assert.equal(published.length, 1);
+    validator.dispose();
+    await registry.release();
+  });
+
+  it('forget stops work and clears diagnostics and status', async () => {
+    const { registry, published, statuses, validator } = setup();
+    const run = validator.validate(URI);
+    await registry.asked();
+    validator.forget(URI);
+    await registry.release();
+    await run;
+    assert.deepEqual(published.at(-1), { version: undefined, diagnostics: [] });
+    assert.equal(statuses.at(-1)?.files, 0);
+  });
+});
