@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { readNpmRegistryConfig } from '../../server/src/node/npmConfig';
+import { findOnPath, readNpmRegistryConfig } from '../../server/src/node/npmConfig';
 import { ROOT, tempDir, writeTree } from './helpers';
 
 /**
@@ -191,4 +191,35 @@ test('readNpmRegistryConfig: works bundled by esbuild, like dist/cli.js and dist
   await esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent' });
   const { stdout } = await promisify(execFile)(process.execPath, [outfile, join(root, 'project')], { env: baseEnv(root) });
   assert.deepEqual(JSON.parse(stdout), { registry: 'https://bundled.test/', source: join(root, 'project/.npmrc') });
+});
+
+test('findOnPath: the first executable match on PATH, with PATHEXT on Windows', async (t) => {
+  const root = await tempDir(t);
+  await writeTree(root, { 'one/npm': '', 'two/npm': '', 'two/node.cmd': '' });
+  await chmod(join(root, 'two/npm'), 0o755);
+  await chmod(join(root, 'two/node.cmd'), 0o755);
+  const path = `${join(root, 'one')}:${join(root, 'two')}`;
+  assert.equal(await findOnPath('npm', { PATH: path }, 'linux'), join(root, 'two/npm'), 'one/npm is not executable');
+  assert.equal(await findOnPath('npm', { PATH: '' }, 'linux'), undefined);
+  assert.equal(await findOnPath('missing', { PATH: path }, 'linux'), undefined);
+  const windowsPath = `${join(root, 'one')};${join(root, 'two')}`;
+  assert.equal(await findOnPath('node', { Path: windowsPath, PATHEXT: '.EXE;.CMD' }, 'win32'), join(root, 'two/node.cmd'));
+});
+
+test("readNpmRegistryConfig: npm's folder is found from npm_execpath, as under `npm run`", async (t) => {
+  const root = await tempDir(t);
+  await layout(root, { 'npmdir/bin/npm-cli.js': '', 'npmdir/npmrc': 'registry=https://builtin-via-execpath.test/\n' });
+  const env = { ...baseEnv(root), npm_execpath: join(root, 'npmdir/bin/npm-cli.js') };
+  const result = await readNpmRegistryConfig(join(root, 'project'), env);
+  assert.deepEqual(result, { registry: 'https://builtin-via-execpath.test/', source: join(root, 'npmdir/npmrc') });
+});
+
+test("readNpmRegistryConfig: npm's folder is found from the npm on PATH (through its symlink)", async (t) => {
+  const root = await tempDir(t);
+  await layout(root, { 'lib/node_modules/npm/bin/npm-cli.js': '', 'lib/node_modules/npm/npmrc': 'registry=https://builtin-via-path.test/\n' });
+  await mkdir(join(root, 'bin'));
+  await symlink(join(root, 'lib/node_modules/npm/bin/npm-cli.js'), join(root, 'bin/npm'));
+  await chmod(join(root, 'lib/node_modules/npm/bin/npm-cli.js'), 0o755);
+  const result = await readNpmRegistryConfig(join(root, 'project'), { ...baseEnv(root), PATH: join(root, 'bin') });
+  assert.deepEqual(result, { registry: 'https://builtin-via-path.test/', source: join(root, 'lib/node_modules/npm/npmrc') });
 });

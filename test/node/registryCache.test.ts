@@ -164,3 +164,17 @@ test('disk cache: entries are per registry', async (t) => {
   assert.equal((await readdir(join(cacheDir, 'summaries-v1'))).length, 2);
   await closeServer(a.server);
 });
+
+test('disk cache: a cached validator that cannot be sent is dropped, and the package refetched', async (t) => {
+  const registry = await fixtureRegistry(t);
+  const s = await setup(t, registry.url);
+  assert.ok((await s.client().getPackument('ms')).ok);
+  const file = new DiskCache(s.cacheDir).fileFor(cacheKey(`${registry.url}/`, 'ms'));
+  const entry = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  await writeFile(file, JSON.stringify({ ...entry, etag: '"x"\r\nX-Injected: 1', lastModified: 'ü' }));
+  s.clock.advanceMinutes(30);
+  const client = s.client();
+  assert.deepEqual(fetchedAt(await client.getPackument('ms')), { fetchedAt: '2024-05-01T12:30:00.000Z' });
+  const request = registry.requests[1];
+  assert.deepEqual([request?.headers['if-none-match'], request?.headers['if-modified-since'], request?.headers['x-injected']], [undefined, undefined, undefined]);
+});

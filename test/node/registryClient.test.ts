@@ -141,9 +141,13 @@ test('getPackument: no more than `concurrency` requests in flight', async (t) =>
   assert.equal(server.requests.length, 5);
 });
 
-test('getPackument: an AbortSignal aborts the request and answers cancelled', async (t) => {
+// Long client timeouts, short test timeouts: only the abort itself can end these requests in time.
+const ABORT_TEST = { timeout: 10_000 };
+const PATIENT = { timeoutMs: 600_000 };
+
+test('getPackument: an AbortSignal aborts the request and answers cancelled', ABORT_TEST, async (t) => {
   const { server } = await gatedServer(t);
-  const client = makeClient(t, server.url);
+  const client = makeClient(t, server.url, PATIENT);
   const controller = new AbortController();
   const pending = client.getPackument('slow', controller.signal);
   const req = await server.nthRequest(1);
@@ -174,9 +178,9 @@ test('getPackument: one caller giving up does not cancel the lookup others wait 
   assert.equal(server.requests.length, 1);
 });
 
-test('getPackument: when every caller gives up, the request is aborted and the next ask starts afresh', async (t) => {
+test('getPackument: when every caller gives up, the request is aborted and the next ask starts afresh', ABORT_TEST, async (t) => {
   const { server, release } = await gatedServer(t);
-  const client = makeClient(t, server.url);
+  const client = makeClient(t, server.url, PATIENT);
   const a = new AbortController();
   const b = new AbortController();
   const calls = [client.getPackument('pkg', a.signal), client.getPackument('pkg', b.signal)];
@@ -204,4 +208,21 @@ test('getPackument: a caller queued behind the limit can cancel before it is sen
   release(0);
   assert.ok((await running).ok);
   assert.equal(server.requests.length, 1);
+});
+
+test('getPackument: sequential lookups reuse one keep-alive connection, without piling up listeners', async (t) => {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error): number => warnings.push(warning);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const server = await testServer(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument(decodeURIComponent((req.url ?? '/').slice(1)))));
+  });
+  let connections = 0;
+  server.server.on('connection', () => connections++);
+  const client = makeClient(t, server.url);
+  for (let i = 0; i < 30; i++) assert.ok((await client.getPackument(`pkg-${i}`)).ok);
+  await new Promise(setImmediate); // warnings are emitted on a later tick
+  assert.equal(connections, 1);
+  assert.deepEqual(warnings.map((w) => w.name), []);
 });

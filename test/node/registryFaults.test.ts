@@ -150,7 +150,7 @@ test('fault: connection refused', async (t) => {
   const result = await client.getPackument('pkg');
   assert.ok(!result.ok);
   assert.equal(result.error.kind, 'network');
-  assert.match(result.error.message, /^Could not reach http:\/\/127\.0\.0\.1:\d+\/ for pkg \(ECONNREFUSED\)\.$/);
+  assert.match(result.error.message, /^Could not get pkg from http:\/\/127\.0\.0\.1:\d+\/ \(ECONNREFUSED\)\.$/);
 });
 
 test('redirects: followed on the same origin (up to 5), refused to another origin', async (t) => {
@@ -169,7 +169,7 @@ test('redirects: followed on the same origin (up to 5), refused to another origi
   const refused = await client.getPackument('away');
   assert.ok(!refused.ok);
   assert.equal(refused.error.kind, 'http');
-  assert.match(refused.error.message, /to another host, which was not followed/);
+  assert.match(refused.error.message, /^http:\/\/127\.0\.0\.1:\d+\/ answered the request for away with a redirect \(302\) to another origin, which Vigil does not follow\.$/);
   assert.equal(elsewhere.requests.length, 0);
 });
 
@@ -206,4 +206,36 @@ test('timeouts leave nothing running: the process is not held open by the client
   // The server saw its connection closed: the client destroyed the request rather than leaving it open.
   const socket = server.requests[0]?.socket;
   if (socket && !socket.destroyed) await once(socket, 'close');
+});
+
+test('a body that keeps coming is not an idle timeout, however long it takes in total', async (t) => {
+  const body = JSON.stringify(packument('pkg'));
+  const parts = 6;
+  const server = await testServer(t, (_q, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    let sent = 0;
+    // 6 parts 150 ms apart: 900 ms in all, against an idle timeout of 600 ms.
+    const timer = setInterval(() => {
+      const size = Math.ceil(body.length / parts);
+      res.write(body.slice(sent * size, (sent + 1) * size));
+      if (++sent === parts) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 150);
+    res.on('close', () => clearInterval(timer));
+  });
+  const result = await makeClient(t, server.url, { timeoutMs: 600 }).getPackument('pkg');
+  assert.ok(result.ok, JSON.stringify(result));
+});
+
+test('an announced oversized body is refused before any of it is read', async (t) => {
+  const server = await testServer(t, (_q, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1_000_000) });
+    res.end(' '.repeat(1_000_000));
+  });
+  const client = makeClient(t, server.url, { maxBytes: 1000 });
+  const result = await client.getPackument('pkg');
+  assert.equal(!result.ok && result.error.kind, 'too-large');
+  assert.equal(client.stats.bytesRead, 0);
 });

@@ -47,9 +47,9 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<HttpGe
     } catch {
       return { kind: 'failed', reason: 'redirect', detail: `an unusable redirect (${step.status})` };
     }
-    // Credentials are attached per origin; following a registry to another host could hand them over.
+    // Credentials belong to one origin; following a registry elsewhere could hand them over.
     if (next.origin !== url.origin) {
-      return { kind: 'failed', reason: 'redirect', detail: `a redirect (${step.status}) to another host, which was not followed` };
+      return { kind: 'failed', reason: 'redirect', detail: `a redirect (${step.status}) to another origin, which Vigil does not follow` };
     }
     if (hop >= options.maxRedirects) {
       return { kind: 'failed', reason: 'redirect', detail: `more than ${options.maxRedirects} redirects` };
@@ -67,21 +67,24 @@ interface Exchange {
 
 function requestOnce(url: URL, options: HttpGetOptions): Promise<Step> {
   return new Promise<Step>((resolve) => {
-    const https_ = url.protocol === 'https:';
+    let done = false;
+    let req: http.ClientRequest | undefined;
     const exchange: Exchange = {
-      done: false,
+      get done() {
+        return done;
+      },
       // A cleared Node timer that is refreshed comes back to life (and holds the process open): guard it.
       touch: () => {
-        if (!exchange.done) idle.refresh();
+        if (!done) idle.refresh();
       },
       finish: (step, keepSocket = false) => {
-        if (exchange.done) return;
-        (exchange as { done: boolean }).done = true;
+        if (done) return;
+        done = true;
         clearTimeout(idle);
         clearTimeout(deadline);
         options.signal.removeEventListener('abort', onAbort);
         // A body we will not read (or could not finish) is not worth keeping the connection for.
-        if (!keepSocket) req.destroy();
+        if (!keepSocket) req?.destroy();
         resolve(step);
       },
     };
@@ -89,30 +92,43 @@ function requestOnce(url: URL, options: HttpGetOptions): Promise<Step> {
     const idle = setTimeout(fail('timeout', `no data for ${options.idleTimeoutMs / 1000} s`), options.idleTimeoutMs);
     const deadline = setTimeout(fail('timeout', `no complete answer within ${options.deadlineMs / 1000} s`), options.deadlineMs);
     const onAbort = fail('cancelled', 'cancelled');
-
-    const agent = https_ ? options.agents?.https : options.agents?.http;
-    const req = (https_ ? https : http).request(url, { method: 'GET', headers: options.headers, agent }, (res) => {
-      exchange.touch();
-      const status = res.statusCode ?? 0;
-      const location = res.headers.location;
-      if (REDIRECTS.has(status) && location) return exchange.finish({ kind: 'redirect', location, status });
-      if (status === 304) {
-        res.resume();
-        return exchange.finish({ kind: 'not-modified', headers: res.headers }, true);
-      }
-      if (status !== 200) return exchange.finish({ kind: 'status', status });
-      readBody(res, options, exchange);
-    });
-    options.onRequest?.();
-    req.on('socket', (socket) => socket.once('connect', exchange.touch));
-    // Only the code: Node's messages can carry the URL, and URLs are not ours to print.
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      exchange.finish({ kind: 'failed', reason: 'network', detail: error.code ?? 'connection failed' }),
-    );
     if (options.signal.aborted) return onAbort();
+    try {
+      req = send(url, options, exchange);
+    } catch {
+      // http.request throws on header values it will not send (say, a damaged cached ETag).
+      return fail('network', 'the request could not be made')();
+    }
     options.signal.addEventListener('abort', onAbort, { once: true });
+    options.onRequest?.();
     req.end();
   });
+}
+
+function send(url: URL, options: HttpGetOptions, exchange: Exchange): http.ClientRequest {
+  const secure = url.protocol === 'https:';
+  const agent = secure ? options.agents?.https : options.agents?.http;
+  const req = (secure ? https : http).request(url, { method: 'GET', headers: options.headers, agent }, (res) => {
+    exchange.touch();
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (REDIRECTS.has(status) && location) return exchange.finish({ kind: 'redirect', location, status });
+    if (status === 304) {
+      res.resume();
+      return exchange.finish({ kind: 'not-modified', headers: res.headers }, true);
+    }
+    if (status !== 200) return exchange.finish({ kind: 'status', status });
+    readBody(res, options, exchange);
+  });
+  // A reused keep-alive socket never connects again: listening on it would only pile up listeners.
+  req.on('socket', (socket) => {
+    if (socket.connecting) socket.once('connect', exchange.touch);
+  });
+  // Only the code: Node's messages can carry the URL, and URLs are not ours to print.
+  req.on('error', (error: NodeJS.ErrnoException) =>
+    exchange.finish({ kind: 'failed', reason: 'network', detail: error.code ?? 'connection failed' }),
+  );
+  return req;
 }
 
 function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null | undefined {

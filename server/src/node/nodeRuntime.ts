@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { RegistryResult } from '../core/registry/types';
 import { defaultCacheDir, DiskCache } from './diskCache';
 import { readNpmRegistryConfig, type NpmLocationOptions } from './npmConfig';
-import { RegistryClient, describeError, type RegistryClientOptions, type RegistryClientStats } from './registryClient';
+import { RegistryClient, type RegistryClientOptions, type RegistryClientStats } from './registryClient';
 import { normalizeRegistryUrl } from './registryUrl';
 import type { CachingRegistry, RegistrySettings, Runtime } from './runtime';
 
@@ -102,10 +102,8 @@ function withSource(client: RegistryClient, registrySource: string): CachingRegi
  * project's (possibly private) package names somewhere the user did not choose.
  */
 function unusableRegistry(source: string): CachingRegistry {
-  const context = { registry: 'the registry', status: undefined, options: { timeoutMs: 0, maxBytes: 0 } };
-  const detail = `the ${source} is not an http(s) URL`;
   const answer = (name: string): Promise<RegistryResult> =>
-    Promise.resolve({ ok: false, error: describeError('network', { ...context, name, detail }) });
+    Promise.resolve({ ok: false, error: { kind: 'network', message: `No registry was asked about ${name}: ${source} is not an http(s) URL.` } });
   return {
     registryUrl: '',
     registrySource: `${source} (not a valid http(s) URL)`,

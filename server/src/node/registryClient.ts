@@ -116,7 +116,12 @@ export class RegistryClient implements CachingRegistry {
     let task = this.#inFlight.get(name);
     if (!task) {
       const created = new SharedTask(
-        (taskSignal) => this.#lookup(name, taskSignal).catch(() => this.#failure(name, 'network')),
+        (taskSignal) =>
+          this.#lookup(name, taskSignal).catch((error: unknown) => {
+            // A bug, not a registry problem; still an answer, so one package cannot take the analysis down.
+            this.#log(`Internal error looking up ${name}: ${error instanceof Error ? error.name : 'unknown'}`);
+            return this.#failure(name, 'network');
+          }),
         () => this.#inFlight.delete(name),
       );
       this.#inFlight.set(name, created);
@@ -185,8 +190,9 @@ export class RegistryClient implements CachingRegistry {
       'accept-encoding': 'gzip, deflate, br',
       'user-agent': this.#options.userAgent,
     };
-    if (cached?.etag) headers['if-none-match'] = cached.etag;
-    if (cached?.lastModified) headers['if-modified-since'] = cached.lastModified;
+    const { etag, lastModified } = cached ? validators({}, cached) : {};
+    if (etag) headers['if-none-match'] = etag;
+    if (lastModified) headers['if-modified-since'] = lastModified;
     return headers;
   }
 
@@ -204,7 +210,7 @@ export class RegistryClient implements CachingRegistry {
         this.#stats.notModified++;
         return this.#store(name, { ...cached, fetchedAt, ...validators(response.headers, cached) });
       case 'status':
-        
+        if (response.status === 404) return this.#forget(name, key, fetchedAt);
         return this.#fallback(name, cached, this.#error(name, 'http', response.status));
       case 'failed':
         if (response.reason === 'cancelled') return this.#failure(name, 'cancelled');
@@ -252,7 +258,7 @@ export class RegistryClient implements CachingRegistry {
   }
 
   #error(name: string, kind: RegistryErrorKind, status?: number, detail?: string): RegistryError {
-    return describeError(kind, { name: displayName(name), registry: this.registryUrl, status, detail, options: this.#options });
+    return describeError(kind, { name: displayName(name), registry: this.registryUrl, status, detail, maxBytes: this.#options.maxBytes });
   }
 }
 
@@ -266,7 +272,7 @@ interface ErrorContext {
   registry: string;
   status: number | undefined;
   detail: string | undefined;
-  options: { timeoutMs: number; maxBytes: number };
+  maxBytes: number;
 }
 
 /** One sentence per failure: what happened, to which package, at which registry. Never a body or a token. */
@@ -276,11 +282,14 @@ export function describeError(kind: RegistryErrorKind, context: ErrorContext): R
   const messages: Record<RegistryErrorKind, string> = {
     'not-found': `${name} does not exist on ${registry}.`,
     'invalid-name': `${name} is not a valid npm package name, so no registry was asked.`,
-    network: `Could not reach ${registry} for ${name}${because}.`,
+    network: `Could not get ${name} from ${registry}${because}.`,
     timeout: `${registry} did not answer in time for ${name}${because}.`,
-    http: status !== undefined ? `${registry} answered HTTP ${status} for ${name}.` : `${registry} sent ${detail ?? 'an unusable answer'} for ${name}.`,
+    http:
+      status !== undefined
+        ? `${registry} answered HTTP ${status} for ${name}.`
+        : `${registry} answered the request for ${name} with ${detail ?? 'something unusable'}.`,
     malformed: `${registry} sent an unusable document for ${name}${because}.`,
-    'too-large': `The document for ${name} from ${registry} is larger than the limit of ${formatBytes(context.options.maxBytes)}.`,
+    'too-large': `The document for ${name} from ${registry} is larger than the limit of ${formatBytes(context.maxBytes)}.`,
     offline: `Offline, and ${name} is not in the cache.`,
     cancelled: `The lookup of ${name} was cancelled.`,
   };
@@ -293,9 +302,14 @@ function formatBytes(count: number): string {
   return `${count} bytes`;
 }
 
+/** Validators worth sending back: printable ASCII of sane length (anything else http.request refuses). */
+function headerValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 512 && /^[\x20-\x7e]+$/.test(value) ? value : undefined;
+}
+
 function validators(headers: http.IncomingHttpHeaders, previous: CacheEntry | undefined): Pick<CacheEntry, 'etag' | 'lastModified'> {
-  const etag = typeof headers.etag === 'string' ? headers.etag : previous?.etag;
-  const lastModified = typeof headers['last-modified'] === 'string' ? headers['last-modified'] : previous?.lastModified;
+  const etag = headerValue(headers.etag) ?? headerValue(previous?.etag);
+  const lastModified = headerValue(headers['last-modified']) ?? headerValue(previous?.lastModified);
   return { ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) };
 }
 

@@ -27,28 +27,8 @@ export function normalizeRegistryUrl(raw: string): string | undefined {
   return url.href;
 }
 
-const RESERVED_NAMES = new Set(['node_modules', 'favicon.ico']);
-
-function isUrlSafe(part: string): boolean {
-  return part.length > 0 && encodeURIComponent(part) === part;
-}
-
-/**
- * npm's rules for names that can exist on a registry (validate-npm-package-name's "valid for old
- * packages": legacy names with capitals such as `JSONStream` are real and must be checkable). The
- * path-like parts `.`/`..` are refused in both halves so a name can never walk out of the registry path.
- */
-export function isValidPackageName(name: string): boolean {
-  if (name.length === 0 || name.length > 214) return false;
-  if (name.trim() !== name) return false;
-  if (name.startsWith('.') || name.startsWith('_')) return false;
-  if (RESERVED_NAMES.has(name.toLowerCase())) return false;
-  if (isUrlSafe(name)) return true;
-  const match = /^@([^/]+)\/([^/]+)$/.exec(name);
-  if (!match) return false;
-  const [, scope = '', pkg = ''] = match;
-  return isUrlSafe(scope) && isUrlSafe(pkg) && !scope.startsWith('.') && !pkg.startsWith('.') && !pkg.startsWith('_');
-}
+// One definition of what a package name is, shared with the pure core.
+export { isValidPackageName } from '../core/names';
 
 /** The path segment npm requests for a (valid) name: the scope's slash is escaped, `@scope%2fname`. */
 export function escapePackageName(name: string): string {
