@@ -6,6 +6,8 @@ export interface FixtureRequest {
   url: string | undefined;
   /** Lower-case header names, as Node received them. */
   headers: Record<string, string | string[] | undefined>;
+  /** For a bulk advisory request: the decoded query ({name: [versions]}), set before the answer is sent. */
+  body?: Record<string, string[]>;
 }
 
 export interface FixtureRegistryOptions {
@@ -15,6 +17,11 @@ export interface FixtureRegistryOptions {
   host?: string;
   /** Default 0: any free port. */
   port?: number;
+  /**
+   * JSON files of advisories, {name: [advisory]} in the bulk endpoint's shape, served at
+   * POST /-/npm/v1/security/advisories/bulk. None: that endpoint is a 404.
+   */
+  advisories?: string[];
 }
 
 export interface FixtureRegistry {

@@ -1,21 +1,35 @@
-// A loopback npm registry serving recorded packuments, for tests and the demo. No dependencies.
+// A loopback npm registry serving recorded packuments, for tests and the demo. Its only dependency is
+// semver (the project's own), for matching advisory ranges.
 //
 //   import { startFixtureRegistry } from './fixture-registry.mjs';
-//   const registry = await startFixtureRegistry({ dirs: ['test/fixtures/packuments'] });
+//   const registry = await startFixtureRegistry({ dirs: ['test/fixtures/packuments'], advisories: ['advisories.json'] });
 //   ... registry.url, registry.requests ...
 //   await registry.close();
 //
-//   node scripts/fixture-registry.mjs DIR... [--port N] [--host H]   → prints {"url": "..."} and serves
+//   node scripts/fixture-registry.mjs DIR... [--advisories FILE]... [--port N] [--host H]
+//        → prints {"url": "..."} and serves
 //
 // Every `*.json` file in the folders is one packument; the `name` inside is authoritative (file names
 // are `name.json`, `@scope__name.json`). A later folder overrides an earlier one for the same name, so
 // a scenario's registry/ can be layered over the shared set. The recorded documents point at the
 // placeholder origin https://registry.example; it is rewritten to this server's own origin on load.
+//
+// With advisory files, it also answers npm audit's bulk endpoint (POST /-/npm/v1/security/advisories/bulk,
+// body {name: [versions]}, gzipped or not) the way the public registry does: for each package asked
+// about, the advisories whose `vulnerable_versions` match at least one of the versions sent. A file is
+// {name: [advisory]} in the endpoint's own shape; an advisory without an `id` is numbered by this server
+// (npm's numbers are internal to npm). Without advisory files the endpoint is a 404, like a registry
+// that has none.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gunzipSync, inflateSync } from 'node:zlib';
+import semver from 'semver';
+
+const BULK_PATH = '/-/npm/v1/security/advisories/bulk';
+const MAX_BULK_BODY = 10 * 1024 * 1024;
 
 const PLACEHOLDER_ORIGIN = 'https://registry.example';
 
@@ -65,9 +79,79 @@ function etagMatches(header, etag) {
   });
 }
 
-function handle(req, res, packuments, requests) {
-  requests.push({ method: req.method, url: req.url, headers: { ...req.headers } });
+/** Package name → advisories, merged over `files` in order. */
+async function loadAdvisories(files) {
+  const db = new Map();
+  let serial = 0;
+  for (const file of files) {
+    let doc;
+    try {
+      doc = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`fixture-registry: ${file} is not a readable JSON file (${error.message})`);
+    }
+    for (const [name, list] of Object.entries(doc)) {
+      if (!Array.isArray(list)) throw new Error(`fixture-registry: ${file}: the advisories of ${name} are not a list`);
+      const advisories = db.get(name) ?? [];
+      for (const advisory of list) advisories.push({ id: advisory.id ?? ++serial, ...advisory });
+      db.set(name, advisories);
+    }
+  }
+  return db;
+}
+
+function sendJson(res, status, value) {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readRequestBody(req) {
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BULK_BODY) rejectBody(new Error('request body too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', rejectBody);
+  });
+}
+
+/** The bulk endpoint: decode the body, answer with the advisories that match the versions sent. */
+async function handleBulk(req, res, db, record) {
+  let query;
+  try {
+    const raw = await readRequestBody(req);
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    const decoded = encoding === 'gzip' ? gunzipSync(raw) : encoding === 'deflate' ? inflateSync(raw) : raw;
+    query = JSON.parse(decoded.toString('utf8'));
+  } catch {
+    return sendJson(res, 400, { error: 'Invalid request body' });
+  }
+  const valid = query && typeof query === 'object' && !Array.isArray(query) &&
+    Object.values(query).every((versions) => Array.isArray(versions) && versions.every((v) => typeof v === 'string'));
+  if (!valid) return sendJson(res, 400, { error: 'Invalid request body' });
+  record.body = query;
+  const answer = {};
+  for (const [name, versions] of Object.entries(query)) {
+    const options = { loose: true, includePrerelease: true };
+    const hits = (db.get(name) ?? []).filter((a) => versions.some((v) => semver.valid(v) && semver.satisfies(v, a.vulnerable_versions, options)));
+    if (hits.length > 0) answer[name] = hits;
+  }
+  sendJson(res, 200, answer);
+}
+
+function handle(req, res, packuments, requests, advisories) {
+  const record = { method: req.method, url: req.url, headers: { ...req.headers } };
+  requests.push(record);
   const { pathname } = new URL(req.url ?? '/', 'http://fixture.invalid');
+  if (advisories && req.method === 'POST' && pathname === BULK_PATH) {
+    void handleBulk(req, res, advisories, record);
+    return;
+  }
   const entry = req.method === 'GET' || req.method === 'HEAD' ? packuments.get(packageNameFromPath(pathname)) : undefined;
   if (!entry) {
     const notFound = '{"error":"Not found"}';
@@ -88,11 +172,13 @@ function handle(req, res, packuments, requests) {
   res.end(req.method === 'HEAD' ? undefined : entry.body);
 }
 
-export async function startFixtureRegistry({ dirs, host = '127.0.0.1', port = 0 }) {
+export async function startFixtureRegistry({ dirs, host = '127.0.0.1', port = 0, advisories = [] }) {
   if (!Array.isArray(dirs) || dirs.length === 0) throw new TypeError('fixture-registry: dirs must name at least one folder');
   const requests = [];
   let packuments = new Map();
-  const server = createServer((req, res) => handle(req, res, packuments, requests));
+  // Loaded before listening: a bad advisory file fails the start, not a request.
+  const advisoryDb = advisories.length > 0 ? await loadAdvisories(advisories.map((file) => resolve(file))) : undefined;
+  const server = createServer((req, res) => handle(req, res, packuments, requests, advisoryDb));
   await new Promise((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(port, host, () => {
@@ -119,22 +205,24 @@ export async function startFixtureRegistry({ dirs, host = '127.0.0.1', port = 0 
 
 function parseArgs(argv) {
   const dirs = [];
+  const advisories = [];
   let port = 0;
   let host = '127.0.0.1';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--port' || arg === '--host') {
+    if (arg === '--port' || arg === '--host' || arg === '--advisories') {
       const value = argv[++i];
       if (value === undefined) throw new Error(`${arg} needs a value`);
       if (arg === '--port') port = Number(value);
+      else if (arg === '--advisories') advisories.push(value);
       else host = value;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port takes a number from 0 to 65535');
     } else {
       dirs.push(arg);
     }
   }
-  if (dirs.length === 0) throw new Error('usage: node scripts/fixture-registry.mjs DIR... [--port N] [--host H]');
-  return { dirs, port, host };
+  if (dirs.length === 0) throw new Error('usage: node scripts/fixture-registry.mjs DIR... [--advisories FILE]... [--port N] [--host H]');
+  return { dirs, port, host, advisories };
 }
 
 async function main() {

@@ -15,7 +15,12 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const initializationOptions: VigilInitializationOptions = { cacheDir: context.globalStorageUri.fsPath };
+  // Trust decides whether the server reads the project's .npmrc; a later grant arrives as a notification
+  // (commands.ts). A function, so a restarted server is told the trust of that moment, not of activation.
+  const initializationOptions = (): VigilInitializationOptions => ({
+    cacheDir: context.globalStorageUri.fsPath,
+    workspaceTrusted: vscode.workspace.isTrusted,
+  });
   const clientOptions: LanguageClientOptions = {
     documentSelector: PACKAGE_JSON_SELECTOR,
     outputChannel: output,

@@ -12,12 +12,27 @@ function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
 
+/** Advisory trouble is said once, in the text; why (and a replay's skip) goes to the detail. */
+const ADVISORY_TROUBLE = new Set(['advisories-unsupported', 'advisories-unavailable', 'advisories-incomplete']);
+
+/** What an untrusted workspace changes, said first in the detail in every state. */
+export const UNTRUSTED_NOTE = 'untrusted workspace: project .npmrc ignored';
+
 export function statusView(status: StatusParams): StatusView {
+  const view = stateView(status);
+  if (!status.untrustedWorkspace) return view;
+  return { ...view, detail: view.detail ? `${UNTRUSTED_NOTE} · ${view.detail}` : UNTRUSTED_NOTE };
+}
+
+function stateView(status: StatusParams): StatusView {
   // Minutes are enough in the status bar; the detail and the log carry the exact instant.
   const replay = status.asOf ? ` (as of ${status.asOf.slice(0, 16).replace('T', ' ')} UTC)` : '';
   const where = status.registries.length > 0 ? ` · ${status.registries.join(', ')}` : '';
   const checked = `${plural(status.checked, 'dependency', 'dependencies')} checked in ${plural(status.files, 'file')}${where}`;
-  const detail = status.asOf ? `${checked} · replaying ${status.asOf} (vigil.asOf)` : checked;
+  const notes = status.notes ?? [];
+  const advisories = notes.some((note) => ADVISORY_TROUBLE.has(note.code)) ? ' · advisories unavailable' : '';
+  const noteText = notes.map((note) => ` · ${note.message}`).join('');
+  const detail = (status.asOf ? `${checked} · replaying ${status.asOf} (vigil.asOf)` : checked) + noteText;
   const { error, warning } = status.counts;
   const found = [error > 0 ? plural(error, 'error') : '', warning > 0 ? plural(warning, 'warning') : '']
     .filter(Boolean)
@@ -38,7 +53,7 @@ export function statusView(status: StatusParams): StatusView {
       };
     case 'done':
       return {
-        text: `Vigil${replay}: ${found || 'no warnings'}`,
+        text: `Vigil${replay}: ${found || 'no warnings'}${advisories}`,
         detail,
         // A replay is not about today; make that hard to miss.
         level: status.asOf ? 'warning' : 'information',

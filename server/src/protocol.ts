@@ -4,7 +4,7 @@
  * each side builds its own typed message objects from these names with its own vscode-languageclient /
  * vscode-languageserver copy.
  */
-import type { Evidence, Fix, Severity, SignalId } from './core/finding';
+import type { AnalysisNote, Evidence, Fix, Severity, SignalId } from './core/finding';
 
 /** The configuration section; every setting is `vigil.<name>`. */
 export const SETTINGS_SECTION = 'vigil';
@@ -31,6 +31,18 @@ export interface VigilInitializationOptions {
   registry?: string;
   /** Default for `vigil.asOf`. */
   asOf?: string;
+  /**
+   * false: VS Code's workspace is not trusted, so the project's .npmrc is not read (it could point Vigil at
+   * another registry, or make it send your token there). Absent: trusted (editors without workspace trust).
+   */
+  workspaceTrusted?: boolean;
+}
+
+/** client → server: the workspace became trusted (VS Code can only grant trust while running). */
+export const WORKSPACE_TRUST_NOTIFICATION = 'vigil/workspaceTrust';
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
 }
 
 /** server → client: the state of the whole system, for a status item. Sent when it changes. */
@@ -62,6 +74,13 @@ export interface StatusParams {
   message?: string;
   /** Set while replaying (`vigil.asOf`), so the status can say results are not about today. */
   asOf?: string;
+  /**
+   * About the whole analysis, each code once over all files: advisories skipped in a replay, or an
+   * advisory endpoint that is missing or failing. Never repeated as diagnostics.
+   */
+  notes?: AnalysisNote[];
+  /** The workspace is untrusted: its .npmrc is ignored, which the status item says. */
+  untrustedWorkspace?: boolean;
 }
 
 /** client → server request: validate everything again (open documents and workspace files). */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { parseArgs } from '../../server/src/cli/args';
 
 const ok: Array<[string[], Record<string, unknown>]> = [
-  [['check'], { dir: '.', format: 'text', failOn: 'error', offline: false }],
+  [['check'], { dir: '.', format: 'text', failOn: 'error', offline: false, advisories: true }],
+  [['check', '--no-advisories'], { advisories: false }],
   [['check', 'app', '--format', 'json'], { dir: 'app', format: 'json' }],
   [['check', '--format=json', '--fail-on=warning'], { format: 'json', failOn: 'warning' }],
   [['check', '--registry', 'http://127.0.0.1:4873/'], { registry: 'http://127.0.0.1:4873/' }],

@@ -31,12 +31,13 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
 export interface FixtureRegistry {
   url: string;
   close(): Promise<void>;
-  requests: Array<{ method: string; url: string; headers: Record<string, string | string[] | undefined> }>;
+  requests: Array<{ method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: Record<string, string[]> }>;
 }
 
-export async function startFixtureRegistry(dirs: string[]): Promise<FixtureRegistry> {
+/** `advisories`: files the registry's bulk advisory endpoint answers from; none: that endpoint is a 404. */
+export async function startFixtureRegistry(dirs: string[], advisories: string[] = []): Promise<FixtureRegistry> {
   const module = (await import(pathToFileURL(join(ROOT, 'scripts', 'fixture-registry.mjs')).href)) as {
-    startFixtureRegistry(options: { dirs: string[] }): Promise<FixtureRegistry>;
+    startFixtureRegistry(options: { dirs: string[]; advisories: string[] }): Promise<FixtureRegistry>;
   };
-  return module.startFixtureRegistry({ dirs });
+  return module.startFixtureRegistry({ dirs, advisories });
 }

@@ -39,6 +39,11 @@ export interface Release {
   deprecated?: string;
   /** Per-version maintainer names; defaults to the publisher. */
   maintainers?: string[];
+  /** Built with npm provenance (`dist.attestations`). */
+  provenance?: boolean;
+  repository?: string;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
 }
 
 export const CI: Account = { name: 'GitHub Actions', email: 'npm-oidc-no-reply@github.com', trusted: 'github' };
@@ -59,6 +64,10 @@ export function packument(name: string, releases: Release[], distTags?: Record<s
     if (release.scripts) doc.scripts = release.scripts;
     if (release.gypfile) doc.gypfile = true;
     if (release.deprecated !== undefined) doc.deprecated = release.deprecated;
+    if (release.provenance) doc.dist = { attestations: { url: 'https://registry.example/-/npm/v1/attestations', provenance: {} } };
+    if (release.repository !== undefined) doc.repository = { type: 'git', url: release.repository };
+    if (release.bin) doc.bin = release.bin;
+    if (release.dependencies) doc.dependencies = release.dependencies;
     if (release.by !== undefined) {
       doc._npmUser = npmUser(release.by);
       const who = typeof release.by === 'string' ? release.by : release.by.name;

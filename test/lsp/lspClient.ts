@@ -46,9 +46,9 @@ export class LspTestClient {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  /** `settings(item)` answers workspace/configuration for each requested item. */
-  static spawn(serverPath: string, settings: (item: ConfigurationItem) => unknown): LspTestClient {
-    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `settings(item)` answers workspace/configuration for each requested item; `env`: the server's environment. */
+  static spawn(serverPath: string, settings: (item: ConfigurationItem) => unknown, env?: NodeJS.ProcessEnv): LspTestClient {
+    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...(env && { env }) });
     if (!child.stdout || !child.stdin) throw new Error('server stdio is not piped');
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspTestClient(child, connection);

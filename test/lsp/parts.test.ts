@@ -103,6 +103,7 @@ describe('status', () => {
     findings: [],
     errors,
     dependencies,
+    notes: [],
   });
 
   it('counts each pending package once across files, then reports an unreachable registry once', () => {

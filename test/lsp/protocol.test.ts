@@ -128,6 +128,8 @@ describe('language server over stdio', () => {
     assert.equal(status.counts.error, 2);
     assert.ok(status.registries.length === 1 && status.registries[0]?.startsWith('http://127.0.0.1:'));
     assert.equal(status.asOf, AS_OF);
+    // A replay never asks for advisories (they cannot be dated); the status says so once for both files.
+    assert.deepEqual(status.notes?.map((note) => note.code), ['advisories-skipped']);
   });
 
   it('debounces edits, drops the superseded version, and answers from memory first', TIMEOUT, async () => {

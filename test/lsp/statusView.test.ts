@@ -24,6 +24,9 @@ describe('status item text', () => {
     ['registry down', { state: 'registry-unreachable', message: '3 packages could not be checked' }, 'Vigil: registry unreachable', 'error'],
     ['replay', { asOf: '2020-09-30T13:15:21.378Z' }, 'Vigil (as of 2020-09-30 13:15 UTC): no warnings', 'warning'],
     ['idle', { state: 'idle', files: 0 }, 'Vigil: no package.json checked yet', 'information'],
+    ['advisory endpoint missing', { notes: [{ code: 'advisories-unsupported', message: 'm' }] }, 'Vigil: no warnings · advisories unavailable', 'information'],
+    ['advisory endpoint failing', { notes: [{ code: 'advisories-unavailable', message: 'm' }] }, 'Vigil: no warnings · advisories unavailable', 'information'],
+    ['advisories skipped in a replay', { asOf: '2020-09-30T13:15:21.378Z', notes: [{ code: 'advisories-skipped', message: 'm' }] }, 'Vigil (as of 2020-09-30 13:15 UTC): no warnings', 'warning'],
   ];
   for (const [name, over, text, level] of table) {
     it(name, () => {
@@ -37,5 +40,7 @@ describe('status item text', () => {
   it('details say what was checked where, or why the registry failed', () => {
     assert.equal(statusView(base).detail, '12 dependencies checked in 2 files · https://registry.npmjs.org/');
     assert.equal(statusView({ ...base, state: 'registry-unreachable', message: 'ECONNREFUSED' }).detail, 'ECONNREFUSED');
+    const note = { code: 'advisories-unsupported' as const, message: 'Known vulnerabilities and malware were not checked: no endpoint.' };
+    assert.equal(statusView({ ...base, notes: [note] }).detail, `12 dependencies checked in 2 files · https://registry.npmjs.org/ · ${note.message}`);
   });
 });

@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver';
+import { statusView } from '../../client/src/statusView';
 import type { AbortSignalLike, RegistryResult } from '../../server/src/core/registry/types';
 import { SettingsCache } from '../../server/src/lsp/settings';
 import { StatusReporter } from '../../server/src/lsp/status';
 import { Validator, type DocumentSource, type Schedule } from '../../server/src/lsp/validator';
-import type { CachingRegistry, Runtime } from '../../server/src/node/runtime';
+import type { AdvisoryQuery, AdvisoryResult } from '../../server/src/core/advisories/types';
+import type { CachingAdvisorySource, CachingRegistry, Runtime } from '../../server/src/node/runtime';
 import type { StatusParams } from '../../server/src/protocol';
 import { FileRegistry, scenarioDir } from '../helpers/fileRegistry';
 
@@ -66,17 +68,36 @@ class GatedRegistry implements CachingRegistry {
   }
 }
 
+/** An advisory source that records each call; `answer` decides what the endpoint says. */
+class FakeAdvisories implements CachingAdvisorySource {
+  readonly bulkCalls: AdvisoryQuery[] = [];
+  readonly peekCalls: AdvisoryQuery[] = [];
+  constructor(private readonly answer: (query: AdvisoryQuery) => AdvisoryResult = () => ({ ok: true, advisories: {} })) {}
+
+  peek(query: AdvisoryQuery): AdvisoryResult {
+    this.peekCalls.push(query);
+    return { ok: false, error: { kind: 'cancelled', message: 'not in memory' } };
+  }
+
+  bulk(query: AdvisoryQuery): Promise<AdvisoryResult> {
+    this.bulkCalls.push(query);
+    return Promise.resolve(this.answer(query));
+  }
+}
+
 interface Published {
   version: number | undefined;
   diagnostics: Diagnostic[];
 }
 
-function setup() {
+/** `asOf` null: no replay (advisories are asked for). */
+function setup(advisories = new FakeAdvisories(), asOf: string | null = AS_OF) {
   const registry = new GatedRegistry(FileRegistry.fromDirs(scenarioDir('ua-parser-js-2021') + '/registry'));
   const runtime: Runtime = {
     now: () => new Date('2030-01-01T00:00:00Z'),
     readFile: () => Promise.reject(new Error('no disk in this test')),
     registry: () => Promise.resolve(registry),
+    advisories: () => Promise.resolve(advisories),
     log: () => undefined,
   };
   const documents = new Map<string, DocumentSource>([[URI, { text: MANIFEST, version: 1 }]]);
@@ -92,7 +113,7 @@ function setup() {
   };
   const validator = new Validator({
     runtime,
-    settings: new SettingsCache(() => Promise.resolve({ asOf: AS_OF }), {}, () => undefined),
+    settings: new SettingsCache(() => Promise.resolve(asOf ? { asOf } : {}), {}, () => undefined),
     schedule,
     debounceMs: 250,
     read: (uri) => Promise.resolve(documents.get(uri)),
@@ -100,7 +121,7 @@ function setup() {
     status,
     log: { info: () => undefined, error: (message) => assert.fail(message) },
   });
-  return { registry, documents, published, statuses, timers, validator };
+  return { registry, advisories, documents, published, statuses, timers, validator };
 }
 
 const codes = (entry: Published | undefined): string[] => (entry?.diagnostics ?? []).map((d) => String(d.code)).sort();
@@ -176,5 +197,65 @@ describe('validator', () => {
     await run;
     assert.deepEqual(published.at(-1), { version: undefined, diagnostics: [] });
     assert.equal(statuses.at(-1)?.files, 0);
+  });
+});
+
+describe('validator and advisories', () => {
+  const MALWARE = {
+    id: null,
+    url: 'https://github.com/advisories/GHSA-pjwm-rvh2-c87w',
+    title: 'Embedded malware in ua-parser-js',
+    severity: 'critical' as const,
+    vulnerable_versions: '>=0.7.23 <0.7.24 || >=0.8.0 <0.8.1 || >=1.0.0 <1.0.1',
+    cwe: ['CWE-506'],
+  };
+
+  it('asks once per full analysis (memory only in the first pass); malware reaches the diagnostics with its link', async () => {
+    const advisories = new FakeAdvisories(() => ({ ok: true, advisories: { 'ua-parser-js': [MALWARE] } }));
+    const { registry, published, validator } = setup(advisories, null);
+    const first = validator.validate(URI);
+    await registry.asked();
+    await registry.release();
+    await first;
+    assert.deepEqual(advisories.bulkCalls, [{ 'ua-parser-js': ['0.7.23'] }]);
+    assert.deepEqual(advisories.peekCalls, [], 'nothing was resolved in the first pass, so nothing to ask');
+    const malware = published.at(-1)?.diagnostics.find((d) => d.code === 'known-malware');
+    assert.ok(malware, JSON.stringify(published.at(-1)));
+    assert.equal(malware.severity, 1);
+    assert.deepEqual(malware.codeDescription, { href: MALWARE.url });
+    assert.equal((malware.data as { fix?: { pin: string } }).fix?.pin, '0.7.22');
+    await validator.validate(URI);
+    assert.equal(advisories.peekCalls.length, 1, 'the first pass reads memory only');
+    assert.equal(advisories.bulkCalls.length, 2);
+  });
+
+  it('a registry without the endpoint is said once in the status, not per package or file', async () => {
+    const unsupported = { ok: false as const, error: { kind: 'unsupported' as const, message: 'https://registry.test/ does not offer npm\'s bulk advisory endpoint (HTTP 404).', status: 404 } };
+    const advisories = new FakeAdvisories(() => unsupported);
+    const { registry, documents, published, statuses, validator } = setup(advisories, null);
+    const second = 'file:///project/packages/b/package.json';
+    documents.set(second, { text: MANIFEST.replace('^0.7.22', '~0.7.22'), version: 1 });
+    const runs = [validator.validate(URI), validator.validate(second)];
+    await registry.asked();
+    await registry.release();
+    await Promise.all(runs);
+    const status = statuses.at(-1);
+    assert.equal(status?.files, 2);
+    assert.deepEqual(status?.notes, [
+      { code: 'advisories-unsupported', message: `Known vulnerabilities and malware were not checked: ${unsupported.error.message}` },
+    ]);
+    assert.equal(statusView(status as StatusParams).text, 'Vigil: 2 errors · advisories unavailable');
+    assert.ok(published.every((entry) => entry.diagnostics.every((d) => !/advisor/i.test(d.message))), 'no diagnostic repeats it');
+  });
+
+  it('in a replay the status notes that advisories were skipped, and none are asked for', async () => {
+    const { registry, advisories, statuses, validator } = setup();
+    const run = validator.validate(URI);
+    await registry.asked();
+    await registry.release();
+    await run;
+    assert.deepEqual(advisories.bulkCalls, []);
+    assert.deepEqual(statuses.at(-1)?.notes?.map((n) => n.code), ['advisories-skipped']);
+    assert.equal(statusView(statuses.at(-1) as StatusParams).text, 'Vigil (as of 2020-09-30 13:15 UTC): 1 error, 1 warning');
   });
 });

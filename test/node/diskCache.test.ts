@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import type { PackageSummary } from '../../server/src/core/registry/types';
 import { cacheKey, defaultCacheDir, DiskCache, isFresh, type CacheEntry } from '../../server/src/node/diskCache';
+import { encodeSummary } from '../../server/src/node/summaryCodec';
 import { tempDir } from './helpers';
 
 const summary: PackageSummary = {
@@ -67,6 +68,9 @@ test('DiskCache: round trip, one hashed file per key, written whole', async (t) 
 });
 
 test('DiskCache: a damaged entry is reported absent and removed', async (t) => {
+  // Entries hold summaries in their stored form (summaryCodec.ts): versions as an array.
+  const stored = encodeSummary(summary);
+  const first = (stored.versions as Array<Record<string, unknown>>)[0];
   const damaged: Array<[string, string]> = [
     ['not JSON', '{"key":'],
     ['empty file', ''],
@@ -74,10 +78,10 @@ test('DiskCache: a damaged entry is reported absent and removed', async (t) => {
     ['fetchedAt not a date', JSON.stringify({ ...entry, fetchedAt: 'yesterday' })],
     ['etag not a string', JSON.stringify({ ...entry, etag: 42 })],
     ['summary missing', JSON.stringify({ ...entry, summary: undefined })],
-    ['versions an array', JSON.stringify({ ...entry, summary: { ...summary, versions: [] } })],
-    ['maintainers missing', JSON.stringify({ ...entry, summary: { ...summary, maintainers: undefined } })],
-    ['a version of the wrong shape', JSON.stringify({ ...entry, summary: { ...summary, versions: { '1.0.0': { version: '1.0.0' } } } })],
-    ['a version under the wrong key', JSON.stringify({ ...entry, summary: { ...summary, versions: { '2.0.0': summary.versions['1.0.0'] } } })],
+    ['versions keyed by name (the plain form, not the stored one)', JSON.stringify({ ...entry, summary })],
+    ['maintainers missing', JSON.stringify({ ...entry, summary: { ...stored, maintainers: undefined } })],
+    ['a version of the wrong shape', JSON.stringify({ ...entry, summary: { ...stored, versions: [{ version: '1.0.0' }] } })],
+    ['a version without its name', JSON.stringify({ ...entry, summary: { ...stored, versions: [{ ...first, version: 1 }] } })],
   ];
   const dir = await tempDir(t);
   const logs: string[] = [];

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { RegistryClient, type RegistryClientOptions } from '../../server/src/node/registryClient';
 import { normalizeRegistryUrl } from '../../server/src/node/registryUrl';
+import type { Scheduler } from '../../server/src/node/retry';
 import type * as FixtureModule from '../../scripts/fixture-registry.mjs' with { 'resolution-mode': 'import' };
 
 /** The repository root, found from wherever the compiled test runs. */
@@ -131,11 +132,20 @@ export class FakeClock {
   }
 }
 
-/** A client for `url` with no disk cache unless given one; closed when the test ends. */
+/** Backoff that does not wait: tests check what is retried, not how long real timers take. */
+export const INSTANT: Scheduler = { sleep: (_ms, signal) => Promise.resolve(!signal.aborted) };
+
+/** A scheduler that records each requested wait and lets it pass at once. */
+export function recordingScheduler(): Scheduler & { waits: number[] } {
+  const waits: number[] = [];
+  return { waits, sleep: (ms, signal) => (waits.push(ms), Promise.resolve(!signal.aborted)) };
+}
+
+/** A client for `url` with no disk cache unless given one, and instant retries; closed when the test ends. */
 export function makeClient(t: TestContext, url: string, options: Partial<RegistryClientOptions> = {}): RegistryClient {
   const registryUrl = normalizeRegistryUrl(url);
   assert.ok(registryUrl, url);
-  const client = new RegistryClient({ registryUrl, registrySource: 'test', cache: null, ...options });
+  const client = new RegistryClient({ registryUrl, registrySource: 'test', cache: null, retry: { scheduler: INSTANT }, ...options });
   t.after(() => client.close());
   return client;
 }

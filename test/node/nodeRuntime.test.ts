@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { CACHE_FORMAT } from '../../server/src/node/diskCache';
 import { nodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from '../../server/src/node/runtime';
 import { fixtureRegistry, tempDir, writeTree } from './helpers';
 
@@ -109,7 +110,7 @@ test('registry(): cacheDir null → memory only; undefined → the default folde
   for (const [cacheDir, expected] of table) {
     const registry = await runtime.registry({ projectDir: root, registryUrl: fixture.url, ...(cacheDir !== undefined && { cacheDir }) });
     assert.ok((await registry.getPackument('ms')).ok);
-    if (expected) assert.equal((await readdir(join(expected, 'summaries-v1'))).length, 1, String(cacheDir));
+    if (expected) assert.equal((await readdir(join(expected, `summaries-v${CACHE_FORMAT}`))).length, 1, String(cacheDir));
   }
   assert.deepEqual((await readdir(root)).sort(), ['a', 'b', 'custom', 'home', 'xdg']);
 });

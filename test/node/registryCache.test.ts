@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { RegistryResult } from '../../server/src/core/registry/types';
-import { cacheKey, DiskCache } from '../../server/src/node/diskCache';
+import { CACHE_FORMAT, cacheKey, DiskCache } from '../../server/src/node/diskCache';
 import type { RegistryClient } from '../../server/src/node/registryClient';
 import { closeServer, FakeClock, fixtureRegistry, jsonHandler, makeClient, packument, tempDir, testServer } from './helpers';
 
@@ -161,7 +161,7 @@ test('disk cache: entries are per registry', async (t) => {
   const fromB = await makeClient(t, b.url, { cache: new DiskCache(cacheDir) }).getPackument('pkg');
   assert.ok(fromA.ok && fromB.ok);
   assert.deepEqual(Object.keys(fromB.summary.versions), ['2.0.0']);
-  assert.equal((await readdir(join(cacheDir, 'summaries-v1'))).length, 2);
+  assert.equal((await readdir(join(cacheDir, `summaries-v${CACHE_FORMAT}`))).length, 2);
   await closeServer(a.server);
 });
 

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { RegistryErrorKind } from '../../server/src/core/registry/types';
+import { httpGet } from '../../server/src/node/httpGet';
 import type { RegistryClientOptions } from '../../server/src/node/registryClient';
 import { closeServer, makeClient, packument, testServer } from './helpers';
 
@@ -33,6 +34,38 @@ const cases: FaultCase[] = [
   { name: '500', handler: (_q, res) => json(res, 500, `{"error":"${SECRET}"}`), kind: 'http', status: 500, message: /answered HTTP 500 for pkg/ },
   { name: '401', handler: (_q, res) => json(res, 401, SECRET, { 'www-authenticate': SECRET }), kind: 'http', status: 401, message: /HTTP 401/ },
   { name: 'malformed JSON', handler: (_q, res) => json(res, 200, `{"name":"pkg", ${SECRET}`), kind: 'malformed', message: /not valid JSON/ },
+  {
+    name: 'an HTML page instead of JSON',
+    handler: (_q, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<html>${SECRET}</html>`),
+    kind: 'malformed',
+    message: /^The registry's document for pkg is not valid JSON \(unexpected byte where a value should be at byte 0\)\.$/,
+  },
+  {
+    name: 'time not an object',
+    handler: (_q, res) => json(res, 200, JSON.stringify({ ...packument('pkg'), time: SECRET })),
+    kind: 'malformed',
+    message: /"time" is not an object/,
+  },
+  {
+    name: 'connection reset before any answer, on every try',
+    handler: (_q, res) => void res.socket?.destroy(),
+    kind: 'network',
+    message: /^Could not get pkg from http:\/\/127\.0\.0\.1:\d+\/ \(ECONNRESET; gave up after 3 tries\)\.$/,
+  },
+  {
+    name: '503 on every try (retried with backoff, then given up)',
+    handler: (_q, res) => json(res, 503, SECRET),
+    kind: 'http',
+    status: 503,
+    message: /answered HTTP 503 for pkg \(gave up after 3 tries\)\.$/,
+  },
+  {
+    name: '429 asking to wait longer than Vigil waits',
+    handler: (_q, res) => json(res, 429, SECRET, { 'retry-after': '600' }),
+    kind: 'http',
+    status: 429,
+    message: /answered HTTP 429 for pkg \(too many requests: it asks to wait 10 min, longer than Vigil waits \(30 s\); try again after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\.$/,
+  },
   { name: 'JSON that is not an object', handler: (_q, res) => json(res, 200, `["${SECRET}"]`), kind: 'malformed', message: /not a JSON object/ },
   {
     name: 'versions not an object',
@@ -150,7 +183,8 @@ test('fault: connection refused', async (t) => {
   const result = await client.getPackument('pkg');
   assert.ok(!result.ok);
   assert.equal(result.error.kind, 'network');
-  assert.match(result.error.message, /^Could not get pkg from http:\/\/127\.0\.0\.1:\d+\/ \(ECONNREFUSED\)\.$/);
+  // Refused is transient (a registry restarting): retried, then reported with the tries made.
+  assert.match(result.error.message, /^Could not get pkg from http:\/\/127\.0\.0\.1:\d+\/ \(ECONNREFUSED; gave up after 3 tries\)\.$/);
 });
 
 test('redirects: followed on the same origin (up to 5), refused to another origin', async (t) => {
@@ -238,4 +272,81 @@ test('an announced oversized body is refused before any of it is read', async (t
   const result = await client.getPackument('pkg');
   assert.equal(!result.ok && result.error.kind, 'too-large');
   assert.equal(client.stats.bytesRead, 0);
+});
+
+test('fault: wrong shapes that lose a field, not the package (time values not dates, maintainers not arrays)', async (t) => {
+  const doc = packument('pkg', ['1.0.0', '2.0.0']);
+  const versions = doc.versions as Record<string, Record<string, unknown>>;
+  const hostile = {
+    ...doc,
+    time: { created: 'not a date', '1.0.0': 12345, '2.0.0': { at: SECRET } },
+    maintainers: { name: SECRET },
+    versions: { '1.0.0': { ...versions['1.0.0'], maintainers: SECRET }, '2.0.0': { ...versions['2.0.0'], maintainers: [7, null, { name: 'bob' }] } },
+  };
+  const server = await testServer(t, (_q, res) => json(res, 200, JSON.stringify(hostile)));
+  const result = await makeClient(t, server.url).getPackument('pkg');
+  assert.ok(result.ok);
+  assert.deepEqual(
+    [result.summary.created, result.summary.maintainers, result.summary.versions['1.0.0']?.publishedAt, result.summary.versions['2.0.0']?.publishedAt],
+    [undefined, [], undefined, undefined],
+  );
+  assert.deepEqual([result.summary.versions['1.0.0']?.maintainers, result.summary.versions['2.0.0']?.maintainers], [[], ['bob']]);
+});
+
+test('fault: connect phase never completes (TCP accepted, TLS handshake silent) → idle timeout', async (t) => {
+  const { createServer } = await import('node:net');
+  const sockets: import('node:net').Socket[] = [];
+  const silent = createServer((socket) => void sockets.push(socket));
+  silent.listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as import('node:net').AddressInfo;
+  const client = makeClient(t, `https://127.0.0.1:${port}/`, { timeoutMs: 150 });
+  const result = await client.getPackument('pkg');
+  assert.ok(!result.ok);
+  assert.equal(result.error.kind, 'timeout');
+  assert.match(result.error.message, /^https:\/\/127\.0\.0\.1:\d+\/ did not answer in time for pkg \(no data for 0\.15 s\)\.$/);
+});
+
+test('fault: invalid JSON early in a huge body: reading stops there, the rest is never downloaded', async (t) => {
+  const server = await testServer(t, (_q, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(`{"name":"pkg","versions":{"1.0.0":{${SECRET}`);
+    // 200 MB of padding, written only as fast as the client reads it.
+    let left = 200 * 1024;
+    const pad = Buffer.alloc(1024, 32);
+    const pump = (): void => {
+      while (left > 0 && !res.destroyed) {
+        left--;
+        if (!res.write(pad)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  const client = makeClient(t, server.url);
+  const result = await client.getPackument('pkg');
+  assert.ok(!result.ok);
+  assert.match(result.error.message, /^The registry's document for pkg is not valid JSON \(expected a member name at byte 35\)\.$/);
+  assert.ok(client.stats.bytesRead < 20 * 1024 * 1024, `${client.stats.bytesRead} bytes read`);
+  assert.equal(server.requests.length, 1, 'a bad document is not retried');
+});
+
+test('httpGet: a body sink that throws (a bug) ends in a failure value, not an uncaught exception', async (t) => {
+  const fail = (): never => {
+    throw new Error('bug');
+  };
+  const server = await testServer(t, (_q, res) => json(res, 200, JSON.stringify(packument('pkg'))));
+  const base = { headers: {}, idleTimeoutMs: 5000, deadlineMs: 5000, maxBytes: 1e6, maxRedirects: 0, signal: new AbortController().signal };
+  const sinks = {
+    write: () => ({ write: (): boolean => fail(), end: () => 'never' }),
+    end: () => ({ write: () => true, end: (): string => fail() }),
+  };
+  for (const [where, sink] of Object.entries(sinks)) {
+    const result = await httpGet(new URL(`${server.url}pkg`), { ...base, sink });
+    assert.deepEqual(result, { kind: 'failed', reason: 'malformed', detail: 'a body that could not be read' }, where);
+  }
 });

@@ -13,6 +13,8 @@ export interface CheckOptions {
   /** undefined: the default per-user cache; null: no disk cache. */
   cacheDir?: string | null;
   offline: boolean;
+  /** False: do not ask the registry's advisory endpoint (`--no-advisories`). */
+  advisories: boolean;
   failOn: FailOn;
   cooldownDays?: number;
 }
@@ -23,15 +25,18 @@ export const USAGE = `Usage: vigil check [DIR] [options]
 
 Checks the npm dependencies declared in DIR/package.json (default: the current folder) against the
 registry's own history and prints what changed: install scripts that just appeared, new publishers,
-releases inside the cooldown, deprecations. Each finding has its evidence and a known-good version to pin.
+releases inside the cooldown, deprecations, and the registry's malware and vulnerability advisories.
+Each finding has its evidence and a known-good version to pin.
 
 Options:
   --format text|json        output format (default: text)
   --registry URL            registry to ask (default: the one npm uses for DIR: .npmrc, npm_config_registry)
-  --as-of ISO8601           analyse as of that instant: later versions are invisible (incident replay)
+  --as-of ISO8601           analyse as of that instant: later versions are invisible (incident replay;
+                            advisories are skipped: they cannot be dated)
   --cache-dir DIR           where to cache registry summaries (default: ~/.cache/vigil)
   --no-cache                do not read or write the disk cache
-  --offline                 use cached registry data only; never touch the network
+  --offline                 use cached registry data only; never touch the network (advisories are skipped)
+  --no-advisories           do not ask the registry's advisory endpoint (npm audit's bulk endpoint)
   --cooldown-days N         releases younger than N days are flagged (default: 3)
   --fail-on LEVEL           exit 1 when a finding is at or above LEVEL:
                             error|warning|information|hint|never (default: error)
@@ -49,7 +54,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv[0] === '--version' || argv[0] === '-v') return { command: 'version' };
   if (argv[0] !== 'check') return { command: 'error', message: `unknown command "${argv[0]?.slice(0, 40)}"; try: vigil check [DIR]` };
 
-  const options: CheckOptions = { command: 'check', dir: '.', format: 'text', offline: false, failOn: 'error' };
+  const options: CheckOptions = { command: 'check', dir: '.', format: 'text', offline: false, advisories: true, failOn: 'error' };
   const positional: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const raw = argv[i] as string;
@@ -107,6 +112,9 @@ function applyFlag(
       return undefined;
     case '--offline':
       options.offline = true;
+      return undefined;
+    case '--no-advisories':
+      options.advisories = false;
       return undefined;
     case '--cooldown-days': {
       const value = Number(takeValue());

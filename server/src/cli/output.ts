@@ -1,6 +1,6 @@
 /** Renders an analysis for people (text) or programs (JSON, `version: 1`). */
 import type { AnalysisResult } from '../core/analyze';
-import { SEVERITY_RANK, type Severity } from '../core/finding';
+import { SEVERITY_RANK, type AnalysisNote, type Severity } from '../core/finding';
 import { LineIndex, toReportError, toReportFinding, type ReportError, type ReportFinding } from '../core/report';
 
 export interface Report {
@@ -9,6 +9,8 @@ export interface Report {
   registry: string;
   findings: ReportFinding[];
   errors: ReportError[];
+  /** About the whole run: advisories skipped (a replay, offline) or unavailable (no endpoint, failures). */
+  notes: AnalysisNote[];
   summary: { packages: number; checked: number; bySeverity: Record<Severity, number> };
 }
 
@@ -27,6 +29,7 @@ export function buildReport(result: AnalysisResult, texts: ReadonlyMap<string, s
     registry,
     findings: result.findings.map((f) => toReportFinding(f, indexFor(f.file))),
     errors: result.errors.map((e) => toReportError(e, indexFor(e.file))),
+    notes: result.notes,
     summary: {
       packages: result.dependencies.length,
       checked: result.dependencies.filter((d) => d.status === 'checked').length,
@@ -47,10 +50,12 @@ export function renderText(report: Report): string {
     const what = f.package ? ` ${f.package}${f.version ? `@${f.version}` : ''}` : '';
     lines.push(`${where} ${f.severity} ${f.signal}${what} — ${f.message}`);
     if (f.fix) lines.push(`    fix: pin ${f.fix.pin}: ${f.fix.reason}`);
+    if ((f.signal === 'known-malware' || f.signal === 'vulnerability') && typeof f.evidence.url === 'string') lines.push(`    see: ${f.evidence.url}`);
   }
   for (const e of report.errors) {
     lines.push(`${e.file}:${e.range.start.line + 1}:${e.range.start.character + 1} not checked ${e.package} — ${e.message}`);
   }
+  for (const note of report.notes) lines.push(`note: ${note.message}`);
   if (lines.length > 0) lines.push('');
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;

@@ -51,11 +51,13 @@ async function check(options: CheckOptions, runtime: Runtime, io: CliIo): Promis
   }
 
   const settings = { projectDir: dir, offline: options.offline, ...(options.registry ? { registryUrl: options.registry } : {}) };
-  const registry = await runtime.registry(options.cacheDir === undefined ? settings : { ...settings, cacheDir: options.cacheDir });
+  const registrySettings = options.cacheDir === undefined ? settings : { ...settings, cacheDir: options.cacheDir };
+  const registry = await runtime.registry(registrySettings);
+  const advisories = options.advisories ? await runtime.advisories(registrySettings) : undefined;
   const config = { ...DEFAULT_CONFIG, ...(options.cooldownDays !== undefined ? { cooldownDays: options.cooldownDays } : {}) };
   const result = await analyze(
     { files: [{ path: 'package.json', text }] },
-    { registry, now: runtime.now(), config, ...(options.asOf ? { asOf: options.asOf } : {}) },
+    { registry, now: runtime.now(), config, ...(options.asOf ? { asOf: options.asOf } : {}), ...(advisories && { advisories }) },
   );
   const report = buildReport(result, new Map([['package.json', text]]), registry.registryUrl);
   if (options.asOf) {
@@ -68,6 +70,8 @@ async function check(options: CheckOptions, runtime: Runtime, io: CliIo): Promis
 /**
  * Findings at or above --fail-on fail the run. Packages that could not be checked (registry down, bad
  * answers) are an operational failure: a gate that passes because it saw nothing would be worse than none.
+ * Notes (advisories skipped or unavailable) are not: most private registries have no advisory endpoint,
+ * and failing every run there would teach people to ignore the exit code. The note says what was missed.
  */
 function exitCode(report: Report, options: CheckOptions): number {
   if (options.failOn === 'never') return EXIT_OK;

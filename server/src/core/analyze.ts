@@ -2,8 +2,10 @@
  * analyze(input, deps): the whole analysis, pure. Text in, findings with offsets out. The registry, the
  * clock and the configuration are injected; nothing here does I/O of its own.
  */
+import { lookupAdvisories } from './advisories/lookup';
+import type { AdvisorySource } from './advisories/types';
 import type { AnalysisConfig } from './config';
-import { compareFindings, type AnalysisError, type Finding, type OffsetRange } from './finding';
+import { compareFindings, type AnalysisError, type AnalysisNote, type Finding, type OffsetRange } from './finding';
 import { parsePackageJson, type DependencySection } from './parse/packageJson';
 import { viewAsOf } from './registry/asOf';
 import type { AbortSignalLike, DataSource, PackageSummary, Registry } from './registry/types';
@@ -23,6 +25,8 @@ export interface AnalysisInput {
 
 export interface AnalysisDeps {
   registry: Registry;
+  /** Known vulnerabilities and malware (npm's bulk advisory endpoint). Absent: not checked, no note. */
+  advisories?: AdvisorySource;
   /** The clock. With `asOf`, ignored: the analysis runs at `asOf`. */
   now: Date;
   /** Replay: versions (and their times) published after this instant are invisible. */
@@ -57,6 +61,16 @@ export interface AnalysisResult {
   findings: Finding[];
   errors: AnalysisError[];
   dependencies: DependencyReport[];
+  /** About the analysis as a whole (advisories skipped or unavailable): shown once, not per package. */
+  notes: AnalysisNote[];
+}
+
+/** A registry dependency whose version is known, waiting for the advisories before its signals run. */
+interface Resolved {
+  report: DependencyReport;
+  summary: PackageSummary;
+  version: string;
+  source: DataSource | undefined;
 }
 
 /** Bound on lookups in flight from one analysis; the registry client bounds its own concurrency too. */
@@ -64,61 +78,83 @@ const CONCURRENCY = 16;
 
 export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise<AnalysisResult> {
   const now = deps.asOf ?? deps.now;
-  const result: AnalysisResult = { asOf: now.toISOString(), findings: [], errors: [], dependencies: [] };
-  const jobs: Array<() => Promise<void>> = [];
-
-  for (const file of input.files) {
-    if (!isPackageJson(file.path)) continue;
-    const parsed = parsePackageJson(file.text);
-    for (const problem of parsed.problems) {
-      result.findings.push({
-        file: file.path,
-        range: problem.range,
-        package: '',
-        spec: '',
-        signal: problem.code,
-        severity: problem.severity,
-        message: problem.message,
-        evidence: {},
-      });
-    }
-    for (const dependency of parsed.value.dependencies) {
-      const spec = classifySpec(dependency.name, dependency.spec);
-      const report: DependencyReport = {
-        file: file.path,
-        name: dependency.name,
-        package: spec.packageName,
-        spec: dependency.spec,
-        section: dependency.section,
-        kind: spec.kind,
-        range: dependency.nameRange,
-        specRange: dependency.specRange,
-        status: 'not-registry',
-      };
-      result.dependencies.push(report);
-      if (spec.kind !== 'registry') {
-        const finding = nonRegistryFinding(report, spec);
-        if (finding) result.findings.push(finding);
-        continue;
-      }
-      // Until its lookup completes, a registry dependency counts as not checked (cancelled if it never runs).
-      report.status = 'cancelled';
-      jobs.push(() => checkOne(report, spec.range, deps, now, result));
-    }
-  }
+  const result: AnalysisResult = { asOf: now.toISOString(), findings: [], errors: [], dependencies: [], notes: [] };
+  const resolved: Resolved[] = [];
+  const jobs = input.files
+    .filter((file) => isPackageJson(file.path))
+    .flatMap((file) => registryDependencies(file, result))
+    .map(({ report, range }) => () => resolveOne(report, range, deps, now, result, resolved));
 
   await runBounded(jobs, CONCURRENCY, deps.signal);
+  const advisories = await lookupAdvisories(
+    resolved.map((r) => ({ package: r.report.package, version: r.version })),
+    deps.advisories,
+    deps.asOf,
+    deps.signal,
+  );
+  result.notes.push(...advisories.notes);
+  for (const { report, summary, version, source } of resolved) {
+    const known = advisories.byPackage.get(report.package) ?? [];
+    result.findings.push(...checkDependency(report, summary, version, now, deps.config, source, known));
+  }
   result.findings.sort(compareFindings);
   result.errors.sort((a, b) => (a.file === b.file ? a.range.start - b.range.start : a.file < b.file ? -1 : 1));
   return result;
 }
 
-async function checkOne(
+/**
+ * Parses one manifest into `result` (its problems, every declared dependency, findings for the ones from
+ * outside the registry) and returns the registry dependencies still to look up, with their ranges.
+ */
+function registryDependencies(file: ProjectFile, result: AnalysisResult): Array<{ report: DependencyReport; range: string }> {
+  const parsed = parsePackageJson(file.text);
+  for (const problem of parsed.problems) {
+    result.findings.push({
+      file: file.path,
+      range: problem.range,
+      package: '',
+      spec: '',
+      signal: problem.code,
+      severity: problem.severity,
+      message: problem.message,
+      evidence: {},
+    });
+  }
+  const pending: Array<{ report: DependencyReport; range: string }> = [];
+  for (const dependency of parsed.value.dependencies) {
+    const spec = classifySpec(dependency.name, dependency.spec);
+    const report: DependencyReport = {
+      file: file.path,
+      name: dependency.name,
+      package: spec.packageName,
+      spec: dependency.spec,
+      section: dependency.section,
+      kind: spec.kind,
+      range: dependency.nameRange,
+      specRange: dependency.specRange,
+      status: 'not-registry',
+    };
+    result.dependencies.push(report);
+    if (spec.kind !== 'registry') {
+      const finding = nonRegistryFinding(report, spec);
+      if (finding) result.findings.push(finding);
+      continue;
+    }
+    // Until its lookup completes, a registry dependency counts as not checked (cancelled if it never runs).
+    report.status = 'cancelled';
+    pending.push({ report, range: spec.range });
+  }
+  return pending;
+}
+
+/** Fetches and resolves one dependency; problems become findings or errors, a success joins `resolved`. */
+async function resolveOne(
   report: DependencyReport,
   range: string,
   deps: AnalysisDeps,
   now: Date,
   result: AnalysisResult,
+  resolved: Resolved[],
 ): Promise<void> {
   if (deps.signal?.aborted) {
     report.status = 'cancelled';
@@ -151,8 +187,8 @@ async function checkOne(
     });
     return;
   }
-  const resolved = resolveVersion(summary, range);
-  if (!resolved.ok) {
+  const resolution = resolveVersion(summary, range);
+  if (!resolution.ok) {
     report.status = 'unresolved';
     result.findings.push({
       file: report.file,
@@ -161,14 +197,14 @@ async function checkOne(
       spec: report.spec,
       signal: 'unresolved-version',
       severity: 'warning',
-      message: resolved.message,
+      message: resolution.message,
       evidence: { range, latest: summary.distTags.latest ?? null },
     });
     return;
   }
   report.status = 'checked';
-  report.version = resolved.version;
-  result.findings.push(...checkDependency(report, summary, resolved.version, now, deps.config, answer.source));
+  report.version = resolution.version;
+  resolved.push({ report, summary, version: resolution.version, source: answer.source });
 }
 
 function isPackageJson(path: string): boolean {

@@ -1,4 +1,7 @@
-/** Runs the signal table on one resolved dependency and turns hits into findings with evidence and a pin. */
+/**
+ * Runs the signal table and the advisories on one resolved dependency and turns hits into findings with
+ * evidence and a pin.
+ */
 import type { DependencyReport } from './analyze';
 import type { AnalysisConfig } from './config';
 import { SEVERITY_RANK, type Finding, type Severity } from './finding';
@@ -7,7 +10,10 @@ import { knownGoodPin } from './pin';
 import { publishedBefore, publishHistory } from './registry/history';
 import { own } from './registry/records';
 import type { DataSource, PackageSummary } from './registry/types';
-import { SIGNALS } from './signals';
+import { affects, isMalware } from './advisories/match';
+import type { Advisory } from './advisories/types';
+import { SIGNALS, type SignalHit } from './signals';
+import { advisoryHits } from './signals/advisories';
 import { describeSpecKind, type ClassifiedSpec } from './spec';
 
 export function checkDependency(
@@ -17,20 +23,27 @@ export function checkDependency(
   now: Date,
   config: AnalysisConfig,
   source: DataSource | undefined,
+  advisories: readonly Advisory[] = [],
 ): Finding[] {
   const version = own(summary.versions, resolved);
   if (!version) return [];
   const history = publishHistory(summary);
   const context = { summary, version, earlier: publishedBefore(history, version), now, config };
-  const hits = SIGNALS.map((signal) => signal(context)).filter((hit) => hit !== undefined);
+  const range = report.spec.startsWith('npm:') ? aliasRange(report.spec) : report.spec;
+  const hits: SignalHit[] = SIGNALS.map((signal) => signal(context)).filter((hit) => hit !== undefined);
+  hits.push(...advisoryHits({ summary, resolved, range, advisories }));
   if (hits.length === 0) return [];
 
-  const range = report.spec.startsWith('npm:') ? aliasRange(report.spec) : report.spec;
-  const pin = knownGoodPin(summary, history, range, resolved, now, config);
-  const advice = (severity: Severity): string => {
-    if (SEVERITY_RANK[severity] < SEVERITY_RANK.warning) return '';
-    if (pin) return ` Pin ${pin.pin} (published ${day(own(summary.versions, pin.pin)?.publishedAt)}) until this release is vetted.`;
-    return severity === 'error' ? ' No earlier release qualifies as a known-good pin; review this one before installing.' : '';
+  // A hijack's sibling releases (ua-parser-js 0.7.29, 0.8.0, 1.0.0) must never be offered as the way out.
+  const malware = advisories.filter(isMalware);
+  const pin = knownGoodPin(summary, history, range, resolved, now, config, (v) => malware.some((a) => affects(a, v)));
+  const pinText = pin ? ` Pin ${pin.pin} (published ${day(own(summary.versions, pin.pin)?.publishedAt)})` : '';
+  const advice = (hit: SignalHit): string => {
+    // A vulnerability is left by moving forward (its message names the fix), not by pinning back.
+    if (hit.signal === 'vulnerability' || SEVERITY_RANK[hit.severity] < SEVERITY_RANK.warning) return '';
+    if (hit.signal === 'known-malware') return pin ? `${pinText} instead.` : ' No earlier release qualifies as a known-good pin.';
+    if (pin) return `${pinText} until this release is vetted.`;
+    return hit.severity === 'error' ? ' No earlier release qualifies as a known-good pin; review this one before installing.' : '';
   };
   const staleNote = source?.stale && source.fetchedAt ? ` (Registry data cached on ${source.fetchedAt}: the registry could not be reached.)` : '';
 
@@ -43,10 +56,10 @@ export function checkDependency(
       version: resolved,
       signal: hit.signal,
       severity: hit.severity,
-      message: hit.message + advice(hit.severity) + staleNote,
+      message: hit.message + advice(hit) + staleNote,
       evidence: source?.fetchedAt ? { ...hit.evidence, dataFetchedAt: source.fetchedAt, dataStale: Boolean(source.stale) } : hit.evidence,
     };
-    if (pin) finding.fix = pin;
+    if (pin && hit.signal !== 'vulnerability') finding.fix = pin;
     return finding;
   });
 }

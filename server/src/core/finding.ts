@@ -9,6 +9,13 @@ export type SignalId =
   | 'new-publisher'
   | 'recent-release'
   | 'deprecated'
+  | 'known-malware'
+  | 'vulnerability'
+  | 'trust-downgrade'
+  | 'dormant-release'
+  | 'release-line-burst'
+  | 'repository-changed'
+  | 'new-bin'
   | 'non-registry-source'
   | 'invalid-json'
   | 'invalid-dependency'
@@ -50,6 +57,21 @@ export interface AnalysisError {
   range: OffsetRange;
   package: string;
   kind: string;
+  message: string;
+}
+
+/**
+ * Something about the analysis as a whole, not about one package: shown once (a CLI note, the editor's
+ * status item), never as a diagnostic on every dependency.
+ */
+export type NoteCode =
+  | 'advisories-skipped' // a replay (asOf): advisories cannot be dated, so they were not asked for
+  | 'advisories-unsupported' // the registry has no bulk advisory endpoint
+  | 'advisories-unavailable' // the endpoint failed, or offline
+  | 'advisories-incomplete'; // some batches failed: part of the packages were checked
+
+export interface AnalysisNote {
+  code: NoteCode;
   message: string;
 }
 

@@ -3,7 +3,7 @@
  * (else the newest earlier one, saying it leaves the range) that is past the cooldown, was published by
  * an account that had published the package before, is not deprecated, and raises no error-level signal
  * itself. Only versions visible at the analysis instant are candidates, so a replay never suggests the
- * future.
+ * future. `avoid` rules out more (versions a malware advisory covers: a hijack's sibling releases).
  */
 import * as semver from 'semver';
 import type { AnalysisConfig } from './config';
@@ -20,11 +20,13 @@ export function knownGoodPin(
   resolved: string,
   now: Date,
   config: AnalysisConfig,
+  avoid: (version: string) => boolean = () => false,
 ): Fix | undefined {
   const cutoff = now.getTime() - config.cooldownDays * DAY_MS;
   const eligible = history.filter(
     (v) =>
       v.version !== resolved &&
+      !avoid(v.version) &&
       semver.valid(v.version, { loose: true }) !== null &&
       semver.prerelease(v.version, { loose: true }) === null &&
       Date.parse(v.publishedAt as string) <= cutoff,

@@ -27,6 +27,8 @@ const PACKAGE_ERRORS: Partial<Record<RegistryErrorKind, { code: RegistryDiagnost
   'invalid-name': { code: 'invalid-package-name', severity: 'warning' },
 };
 
+const ADVISORY_SIGNALS: ReadonlySet<string> = new Set(['known-malware', 'vulnerability']);
+
 export function isPackageError(error: AnalysisError): boolean {
   return PACKAGE_ERRORS[error.kind as RegistryErrorKind] !== undefined;
 }
@@ -55,6 +57,9 @@ function findingDiagnostic(finding: ReportFinding): Diagnostic {
   };
   // Editors render Deprecated-tagged ranges struck through, the convention for deprecated APIs.
   if (finding.signal === 'deprecated') diagnostic.tags = [DiagnosticTag.Deprecated];
+  // Editors turn the code into a link: the advisory itself is one click away.
+  const url = finding.evidence.url;
+  if (ADVISORY_SIGNALS.has(finding.signal) && typeof url === 'string' && /^https?:\/\//.test(url)) diagnostic.codeDescription = { href: url };
   return diagnostic;
 }
 

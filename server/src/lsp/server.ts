@@ -3,6 +3,7 @@
  * connection: stdio, node-ipc, or an in-memory pair in tests) and side-effect-free except through the
  * runtime, so the same code runs in VS Code, in any LSP editor, and under test.
  */
+import { basename } from 'node:path';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -23,9 +24,11 @@ import {
   REFRESH_REQUEST,
   SETTINGS_SECTION,
   STATUS_NOTIFICATION,
+  WORKSPACE_TRUST_NOTIFICATION,
   type RefreshResult,
   type StatusParams,
   type VigilInitializationOptions,
+  type WorkspaceTrustParams,
 } from '../protocol';
 import { runSafeAsync, runSafeNotification } from './runSafe';
 import { SettingsCache } from './settings';
@@ -54,6 +57,8 @@ export interface ServerOptions {
 }
 
 const DEFAULT_DEBOUNCE_MS = 250;
+/** VS Code's network settings: `http.proxy`, `http.proxyStrictSSL`. */
+const HTTP_SECTION = 'http';
 
 const RefreshRequest = new RequestType0<RefreshResult, void>(REFRESH_REQUEST);
 
@@ -91,6 +96,9 @@ export function startServer(connection: Connection, runtime: Runtime, options: S
   connection.onDidChangeWatchedFiles((params) =>
     runSafeNotification(log, 'didChangeWatchedFiles', () => session?.filesChanged(params.changes)),
   );
+  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (params: WorkspaceTrustParams) =>
+    runSafeNotification(log, 'workspaceTrust', () => session?.trustChanged(params?.trusted === true)),
+  );
   connection.onRequest(RefreshRequest, (token) =>
     runSafeAsync<RefreshResult>(log, 'refresh', async () => session?.refresh() ?? { files: 0 }, { files: 0 }, token),
   );
@@ -115,6 +123,7 @@ class Session {
   /** Open documents already validated once; later content changes are debounced. */
   private readonly seen = new Set<string>();
   private readonly readDirectory: ReadDirectory;
+  private readonly reloadNpmConfig: () => void;
   private readonly scanLimits: ScanLimits;
 
   constructor(
@@ -130,9 +139,15 @@ class Session {
     const pull = params.capabilities.workspace?.configuration
       ? (uri: string): Promise<unknown> => connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
       : undefined;
-    this.settings = new SettingsCache(pull, init, log.warn);
+    // http.proxy and http.proxyStrictSSL are application settings: one value for every document.
+    const pullHttp = params.capabilities.workspace?.configuration
+      ? (): Promise<unknown> => connection.workspace.getConfiguration({ section: HTTP_SECTION })
+      : undefined;
+    this.settings = new SettingsCache(pull, init, log.warn, pullHttp);
     this.status = new StatusReporter((status: StatusParams) => quietly(connection.sendNotification(STATUS_NOTIFICATION, status)));
+    this.status.setTrusted(this.settings.isTrusted);
     this.readDirectory = options.readDirectory ?? nodeReadDirectory;
+    this.reloadNpmConfig = () => runtime.reloadNpmConfig?.();
     this.scanLimits = options.scanLimits ?? DEFAULT_SCAN_LIMITS;
     this.validator = new Validator({
       runtime,
@@ -185,11 +200,24 @@ class Session {
 
   async configurationChanged(settings: unknown): Promise<void> {
     const pushed = isRecord(settings) ? settings[SETTINGS_SECTION] : undefined;
-    this.settings.reset(pushed);
+    this.settings.reset(pushed, isRecord(settings) ? settings[HTTP_SECTION] : undefined);
+    await this.validator.validateAll(this.allUris());
+  }
+
+  /** Trust decides which npm config is read (and which settings the client passes on): validate again. */
+  async trustChanged(trusted: boolean): Promise<void> {
+    if (trusted === this.settings.isTrusted) return;
+    this.settings.setTrusted(trusted);
+    this.status.setTrusted(trusted);
     await this.validator.validateAll(this.allUris());
   }
 
   filesChanged(changes: readonly FileEvent[]): void {
+    // An .npmrc decides registries, tokens and proxies for every file below it: read config again, check all.
+    if (changes.some((change) => isNpmrcUri(change.uri))) {
+      this.reloadNpmConfig();
+      void this.validator.validateAll(this.allUris());
+    }
     for (const change of changes) {
       const path = uriToPath(change.uri);
       if (path === undefined || !isPackageJsonUri(change.uri)) continue;
@@ -209,6 +237,8 @@ class Session {
 
   async refresh(): Promise<RefreshResult> {
     this.settings.reset();
+    // The user's own ~/.npmrc is not watched (it is outside the workspace): Refresh is how it is re-read.
+    this.reloadNpmConfig();
     const uris = this.allUris();
     await this.validator.validateAll(uris);
     return { files: uris.length };
@@ -285,11 +315,11 @@ class Session {
     // Registered by the server (not the client's own settings) so any LSP client that supports dynamic
     // registration is covered, and exactly once.
     if (workspace?.didChangeConfiguration?.dynamicRegistration) {
-      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: [SETTINGS_SECTION, HTTP_SECTION] });
     }
     if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/package.json' }],
+        watchers: [{ globPattern: '**/package.json' }, { globPattern: '**/.npmrc' }],
       });
     }
     if (workspace?.workspaceFolders) {
@@ -338,7 +368,13 @@ function initializationOptions(raw: unknown): VigilInitializationOptions {
     const value = raw[key];
     if (typeof value === 'string' && value !== '') options[key] = value;
   }
+  if (typeof raw['workspaceTrusted'] === 'boolean') options.workspaceTrusted = raw['workspaceTrusted'];
   return options;
+}
+
+function isNpmrcUri(uri: string): boolean {
+  const path = uriToPath(uri);
+  return path !== undefined && basename(path) === '.npmrc' && !path.split(/[\\/]/).includes('node_modules');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

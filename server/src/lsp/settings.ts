@@ -3,6 +3,10 @@
  * resource settings apply) and cached as promises, so the many validations of one file share one request.
  * The cache is dropped on `workspace/didChangeConfiguration`. Clients without `workspace/configuration`
  * (some minimal LSP clients) get the settings pushed in that notification, or the defaults.
+ *
+ * VS Code's `http.proxy` and `http.proxyStrictSSL` are application-wide, so they are pulled once (no
+ * scope) per configuration change, and passed to the registry like VS Code's own network stack uses them.
+ * Whether the workspace is trusted comes from the client and decides whether the project's .npmrc is read.
  */
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../core/config';
 import { DEFAULT_SETTINGS, type VigilInitializationOptions, type VigilSettings } from '../protocol';
@@ -16,20 +20,53 @@ export interface EffectiveSettings {
   /** Where registryUrl came from, for status and log text. */
   registrySource?: string;
   asOf?: Date;
+  /** VS Code's `http.proxy`, when set: the proxy for every registry. */
+  httpProxy?: string;
+  /** VS Code's `http.proxyStrictSSL`, only when false (true leaves npm's strict-ssl in charge). */
+  httpProxyStrictSSL?: false;
+  /** The workspace is not trusted: the project's .npmrc is not read. */
+  untrustedWorkspace?: boolean;
 }
 
+/** The `vigil` section for a document. */
 export type ConfigurationSource = (uri: string) => Promise<unknown>;
+/** The `http` section (application-wide: no document scope). */
+export type HttpConfigurationSource = () => Promise<unknown>;
+
+/** Editor network settings as the registry uses them. */
+export interface EditorNetworkSettings {
+  httpProxy?: string;
+  httpProxyStrictSSL?: false;
+}
 
 export class SettingsCache {
   private readonly byUri = new Map<string, Promise<EffectiveSettings>>();
   /** Settings pushed by didChangeConfiguration, used when the client cannot be asked. */
   private pushed: unknown = undefined;
+  private pushedHttp: unknown = undefined;
+  private network: Promise<EditorNetworkSettings> | undefined;
+  private trusted: boolean;
 
   constructor(
     private readonly pull: ConfigurationSource | undefined,
     private readonly init: VigilInitializationOptions,
     private readonly warn: (message: string) => void,
-  ) {}
+    private readonly pullHttp?: HttpConfigurationSource,
+  ) {
+    // Editors without a notion of trust (Neovim, Helix) send nothing: the user opened the folder on purpose.
+    this.trusted = init.workspaceTrusted !== false;
+  }
+
+  /** Whether the workspace is trusted; a change drops cached settings so the next validation uses it. */
+  setTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
+    this.trusted = trusted;
+    this.byUri.clear();
+  }
+
+  get isTrusted(): boolean {
+    return this.trusted;
+  }
 
   get(uri: string): Promise<EffectiveSettings> {
     let settings = this.byUri.get(uri);
@@ -40,10 +77,12 @@ export class SettingsCache {
     return settings;
   }
 
-  /** A configuration change: forget everything; `pushed` is the notification's `settings.vigil`, if any. */
-  reset(pushed?: unknown): void {
+  /** A configuration change: forget everything; `pushed` is the notification's `settings.vigil` (and `.http`), if any. */
+  reset(pushed?: unknown, pushedHttp?: unknown): void {
     this.byUri.clear();
+    this.network = undefined;
     if (pushed !== undefined) this.pushed = pushed;
+    if (pushedHttp !== undefined) this.pushedHttp = pushedHttp;
   }
 
   forget(uri: string): void {
@@ -62,8 +101,33 @@ export class SettingsCache {
         this.warn(`Could not read settings for ${uri}; using defaults (${String(error)}).`);
       }
     }
-    return effectiveSettings(normalizeSettings(raw, this.init), this.init, this.warn);
+    const effective = effectiveSettings(normalizeSettings(raw, this.init), this.init, this.warn);
+    const network = await this.editorNetwork();
+    return { ...effective, ...network, ...(!this.trusted && { untrustedWorkspace: true }) };
   }
+
+  private editorNetwork(): Promise<EditorNetworkSettings> {
+    this.network ??= (async () => {
+      let raw: unknown = this.pushedHttp;
+      if (this.pullHttp) {
+        try {
+          raw = await this.pullHttp();
+        } catch (error) {
+          this.network = undefined;
+          this.warn(`Could not read the http settings; using npm's proxy settings (${String(error)}).`);
+        }
+      }
+      return normalizeHttpSettings(raw);
+    })();
+    return this.network;
+  }
+}
+
+/** `http.proxy` (a non-empty string) and `http.proxyStrictSSL` (only `false` matters); anything else is ignored. */
+export function normalizeHttpSettings(raw: unknown): EditorNetworkSettings {
+  const value = isRecord(raw) ? raw : {};
+  const proxy = stringOr(value['proxy'], '');
+  return { ...(proxy !== '' && { httpProxy: proxy }), ...(value['proxyStrictSSL'] === false && { httpProxyStrictSSL: false }) };
 }
 
 /** Accepts whatever the client sent; anything of the wrong type falls back to the default. */

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from 'vscode-languageserver';
 import type { AnalysisResult } from '../core/analyze';
-import type { Severity } from '../core/finding';
+import type { AnalysisNote, Severity } from '../core/finding';
 import type { StatusParams } from '../protocol';
 import { isPackageError, severityOf } from './convert';
 
@@ -20,6 +20,8 @@ export interface FileStatus {
   unreachable: Set<string>;
   unreachableReason?: string;
   asOf?: string;
+  /** The analysis's notes (advisories skipped or unavailable). */
+  notes: AnalysisNote[];
 }
 
 export function zeroCounts(): Record<Severity, number> {
@@ -27,7 +29,7 @@ export function zeroCounts(): Record<Severity, number> {
 }
 
 export function fileStatus(result: AnalysisResult, diagnostics: readonly Diagnostic[], registry: string, asOf?: Date): FileStatus {
-  const status: FileStatus = { pending: new Set(), checked: 0, counts: zeroCounts(), registry, unreachable: new Set() };
+  const status: FileStatus = { pending: new Set(), checked: 0, counts: zeroCounts(), registry, unreachable: new Set(), notes: result.notes };
   for (const dependency of result.dependencies) {
     // In the memory-only pass, 'cancelled' means "not in memory": the full pass is fetching it.
     if (dependency.status === 'cancelled') status.pending.add(dependency.package);
@@ -48,8 +50,15 @@ export class StatusReporter {
   private scans = 0;
   private lastSent = '';
   private started = false;
+  private untrusted = false;
 
   constructor(private readonly send: (params: StatusParams) => void) {}
+
+  /** Workspace trust is about the whole system (which npm config is read), so it is the status item's to say. */
+  setTrusted(trusted: boolean): void {
+    this.untrusted = !trusted;
+    this.flush();
+  }
 
   /** Nothing is sent before the client said `initialized`. */
   start(): void {
@@ -86,7 +95,10 @@ export class StatusReporter {
     let checked = 0;
     let reason: string | undefined;
     let asOf: string | undefined;
+    // One note per code however many files carry it: a missing advisory endpoint is said once.
+    const notes = new Map<string, AnalysisNote>();
     for (const file of this.files.values()) {
+      for (const note of file.notes) if (!notes.has(note.code)) notes.set(note.code, note);
       file.pending.forEach((name) => pending.add(name));
       file.unreachable.forEach((name) => unreachable.add(name));
       if (file.registry) registries.add(file.registry);
@@ -111,6 +123,8 @@ export class StatusReporter {
       params.message = `${packages} could not be checked: ${reason ?? 'the registry did not answer'}`;
     }
     if (asOf) params.asOf = asOf;
+    if (this.untrusted) params.untrustedWorkspace = true;
+    if (notes.size > 0) params.notes = [...notes.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     return params;
   }
 

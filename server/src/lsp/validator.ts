@@ -7,8 +7,9 @@
 import { dirname } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { analyze, type AnalysisDeps, type AnalysisResult } from '../core/analyze';
+import type { AdvisorySource } from '../core/advisories/types';
 import type { Registry, RegistryResult } from '../core/registry/types';
-import type { CachingRegistry, Runtime } from '../node/runtime';
+import type { CachingAdvisorySource, CachingRegistry, Runtime } from '../node/runtime';
 import { toDiagnostics } from './convert';
 import { describeError } from './runSafe';
 import type { SettingsCache } from './settings';
@@ -54,6 +55,11 @@ const PENDING: RegistryResult = {
 /** The registry as memory alone knows it. Misses answer 'cancelled', which the analysis counts as not checked. */
 export function memoryOnly(registry: CachingRegistry): Registry {
   return { getPackument: (name) => Promise.resolve(registry.peek(name) ?? PENDING) };
+}
+
+/** Advisories as memory alone knows them; the rest count as not checked yet, which adds no note. */
+export function memoryOnlyAdvisories(advisories: CachingAdvisorySource): AdvisorySource {
+  return { bulk: (query) => Promise.resolve(advisories.peek(query)) };
 }
 
 export class Validator {
@@ -137,23 +143,29 @@ export class Validator {
     if (!source) return this.forget(uri);
     const settings = await this.deps.settings.get(uri);
     if (signal.aborted) return;
-    const registry = await this.deps.runtime.registry({
+    const registrySettings = {
       projectDir: dirname(path),
       ...(settings.registryUrl !== undefined && { registryUrl: settings.registryUrl }),
       ...(settings.registrySource !== undefined && { registrySource: settings.registrySource }),
       ...(this.deps.cacheDir !== undefined && { cacheDir: this.deps.cacheDir }),
-    });
+      ...(settings.httpProxy !== undefined && { httpProxy: settings.httpProxy }),
+      ...(settings.httpProxyStrictSSL !== undefined && { httpProxyStrictSSL: settings.httpProxyStrictSSL }),
+      ...(settings.untrustedWorkspace && { untrustedWorkspace: true }),
+    };
+    const registry = await this.deps.runtime.registry(registrySettings);
+    if (signal.aborted) return;
+    const advisories = await this.deps.runtime.advisories(registrySettings);
     if (signal.aborted) return;
 
     const input = { files: [{ path: FILE, text: source.text }] };
     const base: Omit<AnalysisDeps, 'registry'> = { now: this.deps.runtime.now(), config: settings.config, signal };
     if (settings.asOf) base.asOf = settings.asOf;
 
-    const quick = await analyze(input, { ...base, registry: memoryOnly(registry) });
+    const quick = await analyze(input, { ...base, registry: memoryOnly(registry), advisories: memoryOnlyAdvisories(advisories) });
     if (signal.aborted) return;
     this.report(uri, source, quick, registry, settings.asOf);
 
-    const full = await analyze(input, { ...base, registry });
+    const full = await analyze(input, { ...base, registry, advisories });
     if (signal.aborted) return;
     this.report(uri, source, full, registry, settings.asOf);
   }

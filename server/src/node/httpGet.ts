@@ -1,5 +1,5 @@
 /**
- * One bounded GET over Node's http/https: an idle timeout (connect, first byte, between chunks), an
+ * One bounded GET (or POST, for the advisory endpoint) over Node's http/https: an idle timeout (connect, first byte, between chunks), an
  * overall deadline, a size cap counted on the decoded bytes while they arrive, same-origin redirects
  * only, and an AbortSignal that tears the request down. Every outcome is a value; nothing throws.
  */
@@ -10,6 +10,9 @@ import * as zlib from 'node:zlib';
 
 export interface HttpGetOptions {
   headers: Record<string, string>;
+  /** Default GET. A POST sends `body` and follows only redirects that keep method and body (307, 308). */
+  method?: 'GET' | 'POST';
+  body?: Buffer;
   /** Longest silence allowed: connecting, waiting for headers, or between two chunks of the body. */
   idleTimeoutMs: number;
   /** Longest the whole exchange may take, so a slow drip cannot hold a slot forever. */
@@ -19,24 +22,44 @@ export interface HttpGetOptions {
   maxRedirects: number;
   signal: AbortSignal;
   agents?: { http?: http.Agent; https?: https.Agent };
+  /**
+   * The Authorization header for one request URL, asked again on every hop: a same-origin redirect out of
+   * the path a credential was configured for must not carry it (npm's nerf-dart rule). Undefined: none.
+   */
+  authorization?: (url: URL) => string | undefined;
   /** Called once per request sent (redirects included) and for every chunk received on the wire. */
   onRequest?: () => void;
   onBytes?: (count: number) => void;
 }
 
-export type HttpGetResult =
-  | { kind: 'ok'; body: Buffer; headers: http.IncomingHttpHeaders }
+/**
+ * Where a 200 body goes, chunk by chunk (after decompression and the size cap), so a caller can reduce
+ * it while it arrives instead of holding it whole. `write` returns false when it has seen enough (say,
+ * invalid JSON): the request is then dropped and `end()` gives the answer.
+ */
+export interface BodySink<T> {
+  write(chunk: Buffer): boolean;
+  end(): T;
+}
+
+export type HttpGetResult<T = Buffer> =
+  | { kind: 'ok'; body: T; headers: http.IncomingHttpHeaders }
   | { kind: 'not-modified'; headers: http.IncomingHttpHeaders }
-  | { kind: 'status'; status: number }
-  | { kind: 'failed'; reason: HttpFailure; detail: string };
+  /** `detail`: set by a caller that retried (see retry.ts), for the message. */
+  | { kind: 'status'; status: number; headers: http.IncomingHttpHeaders; detail?: string }
+  /** `code`: the system error code (ECONNRESET…) or 'truncated', when the network failed. */
+  | { kind: 'failed'; reason: HttpFailure; detail: string; code?: string };
 
 export type HttpFailure = 'network' | 'timeout' | 'too-large' | 'cancelled' | 'redirect' | 'malformed';
 
-type Step = HttpGetResult | { kind: 'redirect'; location: string; status: number };
+type Step = HttpGetResult<unknown> | { kind: 'redirect'; location: string; status: number };
+type SinkOption = { sink?: () => BodySink<unknown> };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export async function httpGet(url: URL, options: HttpGetOptions): Promise<HttpGetResult> {
+export function httpGet(url: URL, options: HttpGetOptions): Promise<HttpGetResult>;
+export function httpGet<T>(url: URL, options: HttpGetOptions & { sink: () => BodySink<T> }): Promise<HttpGetResult<T>>;
+export async function httpGet(url: URL, options: HttpGetOptions & SinkOption): Promise<HttpGetResult<unknown>> {
   let current = url;
   for (let hop = 0; ; hop++) {
     const step = await requestOnce(current, options);
@@ -50,6 +73,10 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<HttpGe
     // Credentials belong to one origin; following a registry elsewhere could hand them over.
     if (next.origin !== url.origin) {
       return { kind: 'failed', reason: 'redirect', detail: `a redirect (${step.status}) to another origin, which Vigil does not follow` };
+    }
+    // 301/302/303 turn a POST into a bodiless GET: asking that would be a different question.
+    if ((options.method ?? 'GET') !== 'GET' && step.status !== 307 && step.status !== 308) {
+      return { kind: 'failed', reason: 'redirect', detail: `a redirect (${step.status}) that would drop the request body` };
     }
     if (hop >= options.maxRedirects) {
       return { kind: 'failed', reason: 'redirect', detail: `more than ${options.maxRedirects} redirects` };
@@ -65,7 +92,7 @@ interface Exchange {
   readonly done: boolean;
 }
 
-function requestOnce(url: URL, options: HttpGetOptions): Promise<Step> {
+function requestOnce(url: URL, options: HttpGetOptions & SinkOption): Promise<Step> {
   return new Promise<Step>((resolve) => {
     let done = false;
     let req: http.ClientRequest | undefined;
@@ -101,14 +128,18 @@ function requestOnce(url: URL, options: HttpGetOptions): Promise<Step> {
     }
     options.signal.addEventListener('abort', onAbort, { once: true });
     options.onRequest?.();
-    req.end();
+    req.end(options.body);
   });
 }
 
-function send(url: URL, options: HttpGetOptions, exchange: Exchange): http.ClientRequest {
+function send(url: URL, options: HttpGetOptions & SinkOption, exchange: Exchange): http.ClientRequest {
   const secure = url.protocol === 'https:';
   const agent = secure ? options.agents?.https : options.agents?.http;
-  const req = (secure ? https : http).request(url, { method: 'GET', headers: options.headers, agent }, (res) => {
+  const method = options.method ?? 'GET';
+  const authorization = options.authorization?.(url);
+  const base = authorization === undefined ? options.headers : { ...options.headers, authorization };
+  const headers = options.body ? { ...base, 'content-length': String(options.body.length) } : base;
+  const req = (secure ? https : http).request(url, { method, headers, agent }, (res) => {
     exchange.touch();
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
@@ -117,7 +148,7 @@ function send(url: URL, options: HttpGetOptions, exchange: Exchange): http.Clien
       res.resume();
       return exchange.finish({ kind: 'not-modified', headers: res.headers }, true);
     }
-    if (status !== 200) return exchange.finish({ kind: 'status', status });
+    if (status !== 200) return exchange.finish({ kind: 'status', status, headers: res.headers });
     readBody(res, options, exchange);
   });
   // A reused keep-alive socket never connects again: listening on it would only pile up listeners.
@@ -126,7 +157,7 @@ function send(url: URL, options: HttpGetOptions, exchange: Exchange): http.Clien
   });
   // Only the code: Node's messages can carry the URL, and URLs are not ours to print.
   req.on('error', (error: NodeJS.ErrnoException) =>
-    exchange.finish({ kind: 'failed', reason: 'network', detail: error.code ?? 'connection failed' }),
+    exchange.finish({ kind: 'failed', reason: 'network', detail: error.code ?? 'connection failed', ...(error.code && { code: error.code }) }),
   );
   return req;
 }
@@ -148,7 +179,13 @@ function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | 
   }
 }
 
-function readBody(res: http.IncomingMessage, options: HttpGetOptions, exchange: Exchange): void {
+/** The default sink: the whole body as one Buffer. */
+function collect(): BodySink<Buffer> {
+  const chunks: Buffer[] = [];
+  return { write: (chunk) => chunks.push(chunk) > 0, end: () => Buffer.concat(chunks) };
+}
+
+function readBody(res: http.IncomingMessage, options: HttpGetOptions & SinkOption, exchange: Exchange): void {
   const limit = options.maxBytes;
   // A compressed body longer than the cap would decode to more than the cap: refuse before reading.
   const declared = Number(res.headers['content-length']);
@@ -160,7 +197,7 @@ function readBody(res: http.IncomingMessage, options: HttpGetOptions, exchange: 
     return exchange.finish({ kind: 'failed', reason: 'malformed', detail: 'an unsupported content encoding' });
   }
   const truncated = (): void =>
-    exchange.finish({ kind: 'failed', reason: 'network', detail: 'the connection closed before the answer was complete' });
+    exchange.finish({ kind: 'failed', reason: 'network', detail: 'the connection closed before the answer was complete', code: 'truncated' });
   res.on('data', (chunk: Buffer) => {
     exchange.touch();
     options.onBytes?.(chunk.length);
@@ -170,16 +207,29 @@ function readBody(res: http.IncomingMessage, options: HttpGetOptions, exchange: 
     if (!res.complete) truncated();
   });
 
-  const chunks: Buffer[] = [];
+  const sink = options.sink ? options.sink() : collect();
   let size = 0;
   const body: Readable = decoder ?? res;
+  // Sinks run inside stream events, where a throw would take the process down: a bug is a failure value.
+  const guarded = (step: () => void): void => {
+    try {
+      step();
+    } catch {
+      exchange.finish({ kind: 'failed', reason: 'malformed', detail: 'a body that could not be read' });
+    }
+  };
   body.on('data', (chunk: Buffer) => {
     if (exchange.done) return;
     size += chunk.length;
     if (size > limit) return exchange.finish({ kind: 'failed', reason: 'too-large', detail: `more than ${limit} bytes` });
-    chunks.push(chunk);
+    // The sink has its answer already (a syntax error): the rest is not worth downloading.
+    guarded(() => {
+      if (!sink.write(chunk)) exchange.finish({ kind: 'ok', body: sink.end(), headers: res.headers });
+    });
   });
-  body.on('end', () => exchange.finish({ kind: 'ok', body: Buffer.concat(chunks, size), headers: res.headers }, true));
+  body.on('end', () => {
+    if (!exchange.done) guarded(() => exchange.finish({ kind: 'ok', body: sink.end(), headers: res.headers }, true));
+  });
   if (decoder) {
     pipeline(res, decoder, (error) => {
       if (!error) return;

@@ -1,20 +1,18 @@
 /**
- * The production Runtime: the system clock, fs reads, and registry clients built from settings and
- * npm's own configuration. Clients are shared: by settings (so a busy editor does not re-read .npmrc
- * files on every keystroke) and, underneath, by (registry URL, cache folder, offline), so two projects
- * that use the same registry share one memory cache and one set of in-flight requests.
+ * The production Runtime: the system clock, fs reads, and registries built from settings and npm's own
+ * configuration (registries per scope, credentials, proxy, TLS; see registries.ts). Shared: by settings
+ * (so a busy editor does not re-read .npmrc files on every keystroke) and, underneath, one client per
+ * registry reached the same way, so projects that use it share one memory cache and in-flight requests.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { RegistryResult } from '../core/registry/types';
-import { defaultCacheDir, DiskCache } from './diskCache';
-import { readNpmRegistryConfig, type NpmLocationOptions } from './npmConfig';
-import { RegistryClient, type RegistryClientOptions, type RegistryClientStats } from './registryClient';
-import { normalizeRegistryUrl } from './registryUrl';
+import { AdvisoryClients, type AdvisoryTuning } from './advisoryClient';
+import { defaultCacheDir } from './diskCache';
+import { readNpmConfig, type NpmLocationOptions } from './npmConfig';
+import { RegistryPool, routeRegistries, type ClientTuning } from './registries';
 import type { CachingRegistry, RegistrySettings, Runtime } from './runtime';
 
-/** Client tuning that is not a user setting (tests shorten timeouts; the bench raises limits). */
-export type ClientTuning = Omit<RegistryClientOptions, 'registryUrl' | 'registrySource' | 'cache' | 'offline' | 'log'>;
+export type { ClientTuning } from './registries';
 
 export interface NodeRuntimeOptions {
   log?: (message: string) => void;
@@ -23,6 +21,7 @@ export interface NodeRuntimeOptions {
   /** Where npm lives, for its builtin and global config (tests). Default: found like the `npm` on PATH. */
   npm?: NpmLocationOptions;
   client?: ClientTuning;
+  advisoryClient?: AdvisoryTuning;
 }
 
 export interface NodeRuntime extends Runtime {
@@ -36,40 +35,39 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
   const log = options.log ?? ((message: string) => void process.stderr.write(`${message}\n`));
   const env = options.env ?? process.env;
   const bySettings = new Map<string, Promise<CachingRegistry>>();
-  const clients = new Map<string, RegistryClient>();
-
-  const clientFor = (registryUrl: string, cacheDir: string | null, offline: boolean): RegistryClient => {
-    const key = JSON.stringify([registryUrl, cacheDir, offline]);
-    let client = clients.get(key);
-    if (!client) {
-      const cache = cacheDir === null ? null : new DiskCache(cacheDir, log);
-      client = new RegistryClient({ ...options.client, registryUrl, registrySource: '', cache, offline, log });
-      clients.set(key, client);
-    }
-    return client;
-  };
+  const pool = new RegistryPool(options.client, log);
+  const noted = new Set<string>();
+  const advisoryClients = new AdvisoryClients(options.advisoryClient);
 
   const build = async (settings: RegistrySettings, cacheDir: string | null): Promise<CachingRegistry> => {
-    const offline = settings.offline ?? false;
-    if (settings.registryUrl) {
-      const source = settings.registrySource ?? 'configured registry URL';
-      const url = normalizeRegistryUrl(settings.registryUrl);
-      if (url === undefined) return unusableRegistry(source);
-      return withSource(clientFor(url, cacheDir, offline), source);
+    const projectConfig = !settings.untrustedWorkspace;
+    const npm = await readNpmConfig(settings.projectDir, env, options.npm, { projectConfig });
+    // Every project folder reads the same user config: say each thing once, not once per package.json.
+    for (const note of npm.notes) {
+      if (noted.has(note)) continue;
+      noted.add(note);
+      log(`npm config: ${note}`);
     }
-    const npm = await readNpmRegistryConfig(settings.projectDir, env, options.npm);
-    return withSource(clientFor(npm.registry, cacheDir, offline), npm.source);
+    return routeRegistries(settings, npm, cacheDir, pool);
   };
 
-  return {
+  const runtime: NodeRuntime = {
     now: () => new Date(),
     readFile: (path) => readFile(path, 'utf8'),
     log,
     registry(settings) {
       const cacheDir = settings.cacheDir === null ? null : settings.cacheDir ? resolve(settings.cacheDir) : defaultCacheDir(env);
-      // An explicit URL makes the project folder irrelevant; leaving it out lets all projects share.
-      const where = settings.registryUrl ? [settings.registryUrl, settings.registrySource ?? ''] : [resolve(settings.projectDir)];
-      const key = JSON.stringify([...where, cacheDir, settings.offline ?? false]);
+      // The project folder matters even with an explicit URL: its .npmrc still says scopes, tokens and proxies.
+      const key = JSON.stringify([
+        resolve(settings.projectDir),
+        settings.registryUrl ?? '',
+        settings.registrySource ?? '',
+        cacheDir,
+        settings.offline ?? false,
+        settings.httpProxy ?? '',
+        settings.httpProxyStrictSSL ?? true,
+        settings.untrustedWorkspace ?? false,
+      ]);
       let registry = bySettings.get(key);
       if (!registry) {
         registry = build(settings, cacheDir);
@@ -77,38 +75,15 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
       }
       return registry;
     },
+    // The same registry the packuments come from (URL resolved once, via registry()), asked the way npm audit does.
+    async advisories(settings) {
+      return advisoryClients.get(await runtime.registry(settings), settings.offline ?? false);
+    },
     reloadNpmConfig: () => bySettings.clear(),
     dispose() {
-      for (const client of clients.values()) client.close();
+      pool.close();
+      advisoryClients.close();
     },
   };
-}
-
-/** The shared client seen through one settings' eyes: same cache and requests, its own source label. */
-function withSource(client: RegistryClient, registrySource: string): CachingRegistry {
-  return {
-    registryUrl: client.registryUrl,
-    registrySource,
-    get stats(): RegistryClientStats {
-      return client.stats;
-    },
-    peek: (name) => client.peek(name),
-    getPackument: (name, signal) => client.getPackument(name, signal),
-  };
-}
-
-/**
- * A configured URL that is not http(s): fail closed. Falling back to another registry would send the
- * project's (possibly private) package names somewhere the user did not choose.
- */
-function unusableRegistry(source: string): CachingRegistry {
-  const answer = (name: string): Promise<RegistryResult> =>
-    Promise.resolve({ ok: false, error: { kind: 'network', message: `No registry was asked about ${name}: ${source} is not an http(s) URL.` } });
-  return {
-    registryUrl: '',
-    registrySource: `${source} (not a valid http(s) URL)`,
-    stats: { requests: 0, bytesRead: 0, memoryHits: 0, diskHits: 0 },
-    peek: () => undefined,
-    getPackument: answer,
-  };
+  return runtime;
 }

@@ -1,17 +1,23 @@
 /**
- * The registry npm itself would use for a folder, read with npm's own configuration loader
- * (@npmcli/config): project `.npmrc` at npm's local prefix, user `.npmrc` (or `npm_config_userconfig`),
- * global `$PREFIX/etc/npmrc`, npm's builtin `npmrc`, and `npm_config_*` environment variables.
+ * npm's configuration for a folder, read with npm's own loader (@npmcli/config): project `.npmrc` at
+ * npm's local prefix, user `.npmrc` (or `npm_config_userconfig`), global `$PREFIX/etc/npmrc`, npm's
+ * builtin `npmrc`, and `npm_config_*` environment variables. npmConfigValues.ts turns the result into
+ * what Vigil needs: registries, credentials, TLS and proxy settings.
  *
  * It never throws and never reports a value it read: a config file may hold tokens, so only file
- * paths, variable names and the (credential-free) registry URL leave this module.
+ * paths, variable names and (credential-free) registry URLs leave this module as text.
  */
 import { constants as fsConstants } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import Config = require('@npmcli/config');
 import { definitions, flatten, nerfDarts, shorthands } from '@npmcli/config/lib/definitions';
-import { NPM_DEFAULT_REGISTRY, normalizeRegistryUrl } from './registryUrl';
+import { RegistryCredentials } from './npmAuth';
+import { interpretConfig, type NpmConfig } from './npmConfigValues';
+import { proxyRules } from './proxy';
+import { NPM_DEFAULT_REGISTRY } from './registryUrl';
+
+export type { NpmConfig, ScopedRegistry } from './npmConfigValues';
 
 export interface NpmRegistryConfig {
   /** Normalized registry base URL (ends in "/", no credentials). */
@@ -29,29 +35,34 @@ export interface NpmLocationOptions {
   platform?: NodeJS.Platform;
 }
 
+export interface NpmReadOptions {
+  /**
+   * false: ignore the project's `.npmrc` (an untrusted workspace must not choose the registry, or make
+   * Vigil send the user's token somewhere). Done the way npm itself skips it: as under `npm --global`.
+   */
+  projectConfig?: boolean;
+}
+
 type Env = Record<string, string | undefined>;
-type Where = 'default' | 'builtin' | 'project' | 'user' | 'global' | 'env' | 'cli';
 
-/** Highest priority first, as npm layers them. */
-const LAYERS: readonly Where[] = ['cli', 'env', 'project', 'user', 'global', 'builtin', 'default'];
-const FILE_LAYERS: readonly Where[] = ['project', 'user', 'global', 'builtin'];
-
-export async function readNpmRegistryConfig(
+export async function readNpmConfig(
   projectDir: string,
   env: Env = process.env,
-  options: NpmLocationOptions = {},
-): Promise<NpmRegistryConfig> {
+  location: NpmLocationOptions = {},
+  read: NpmReadOptions = {},
+): Promise<NpmConfig> {
   try {
-    const platform = options.platform ?? process.platform;
-    const execPath = options.execPath ?? (await nodeExecPath(env, platform));
-    const npmPath = options.npmPath ?? (await locateNpm(env, platform, execPath));
+    const platform = location.platform ?? process.platform;
+    const execPath = location.execPath ?? (await nodeExecPath(env, platform));
+    const npmPath = location.npmPath ?? (await locateNpm(env, platform, execPath));
     const config = new Config({
       definitions,
       shorthands,
       flatten,
       nerfDarts,
       npmPath,
-      argv: [],
+      // nopt skips the first two entries (node and script), as in process.argv.
+      argv: read.projectConfig === false ? ['node', 'npm', '--global'] : [],
       cwd: resolve(projectDir),
       // load() writes npm_config_* and INIT_CWD into the env it is given; never let it touch ours.
       env: { ...env },
@@ -59,47 +70,29 @@ export async function readNpmRegistryConfig(
       execPath,
     });
     await config.load();
-    return pickRegistry(config, env);
+    return interpretConfig(config, env);
   } catch {
-    return { registry: NPM_DEFAULT_REGISTRY, source: "npm default (npm's configuration could not be read)" };
+    return {
+      registry: NPM_DEFAULT_REGISTRY,
+      source: "npm default (npm's configuration could not be read)",
+      scopes: new Map(),
+      credentials: new RegistryCredentials(),
+      tls: { strictSSL: true },
+      proxy: proxyRules({}, env),
+      notes: [],
+    };
   }
 }
 
-/** The highest layer with a usable registry; layers with an unusable one are named, not quoted. */
-function pickRegistry(config: Config, env: Env): NpmRegistryConfig {
-  const notes: string[] = [];
-  for (const where of FILE_LAYERS) {
-    const layer = config.data.get(where);
-    const code = layer?.loadError?.code;
-    if (layer?.source && code && code !== 'ENOENT') notes.push(`${layer.source} could not be read: ${code}`);
-  }
-  for (const where of LAYERS) {
-    const value = config.get('registry', where);
-    if (typeof value !== 'string') continue;
-    const registry = normalizeRegistryUrl(value);
-    const source = describeLayer(config, where, env);
-    if (registry === undefined) {
-      notes.push(`the registry set in ${source} is not a valid http(s) URL`);
-      continue;
-    }
-    return { registry, source: notes.length > 0 ? `${source} (${notes.join('; ')})` : source };
-  }
-  // Unreachable in practice: the default layer always holds npm's default URL.
-  return { registry: NPM_DEFAULT_REGISTRY, source: `npm default (${notes.join('; ')})` };
-}
-
-function describeLayer(config: Config, where: Where, env: Env): string {
-  switch (where) {
-    case 'default':
-      return 'npm default';
-    case 'env':
-      // Name the variable as the user spelled it (npm matches it case-insensitively).
-      return Object.keys(env).find((key) => /^npm_config_registry$/i.test(key) && env[key] !== '') ?? 'npm_config_registry';
-    case 'cli':
-      return 'npm command line';
-    default:
-      return config.data.get(where)?.source ?? `npm ${where} config`;
-  }
+/** Only the default registry and its source. */
+export async function readNpmRegistryConfig(
+  projectDir: string,
+  env: Env = process.env,
+  location: NpmLocationOptions = {},
+  read: NpmReadOptions = {},
+): Promise<NpmRegistryConfig> {
+  const { registry, source } = await readNpmConfig(projectDir, env, location, read);
+  return { registry, source };
 }
 
 async function isExecutable(path: string): Promise<boolean> {

@@ -29,6 +29,9 @@ declare module '@npmcli/config' {
     load(): Promise<void>;
     get(key: string, where?: Where): unknown;
     find(key: string): Where | null;
+    delete(key: string, where?: Where): void;
+    /** Every layer flattened, lowest priority first (throws when a cafile exists but cannot be read). */
+    readonly flat: Record<string, unknown>;
     readonly data: ReadonlyMap<Where, ConfigData>;
     readonly localPrefix: string | null;
   }

@@ -8,13 +8,15 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { summarizePackument } from '../core/registry/summarize';
-import type { AbortSignalLike, PackageSummary, RegistryError, RegistryErrorKind, RegistryResult } from '../core/registry/types';
+import type { SummarizeResult } from '../core/registry/summarize';
+import type { AbortSignalLike, RegistryError, RegistryErrorKind, RegistryResult } from '../core/registry/types';
 import { Limiter, SharedTask, WeightedLru } from './concurrency';
 import { cacheKey, DEFAULT_FRESH_MS, isFresh, type CacheEntry, type DiskCache } from './diskCache';
 import { httpGet, type HttpGetResult } from './httpGet';
+import { packumentSink } from './packumentStream';
+import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry';
 import { isValidPackageName, packumentUrl } from './registryUrl';
-import type { CachingRegistry, RegistryStats } from './runtime';
+import type { CachingRegistry, RegistryAccess, RegistryStats } from './runtime';
 
 export interface RegistryClientOptions {
   /** Normalized base URL (see normalizeRegistryUrl): ends in "/", no credentials. */
@@ -39,6 +41,12 @@ export interface RegistryClientOptions {
   now?: () => Date;
   log?: (message: string) => void;
   userAgent?: string;
+  /** Backoff for 5xx, 429 and resets (see retry.ts); tests inject a scheduler. */
+  retry?: Partial<RetryOptions>;
+  /** Connections for this registry: proxy and TLS settings (see proxyAgents.ts). Default: direct keep-alive agents. */
+  agents?: { http: http.Agent; https: https.Agent };
+  /** The Authorization header for a request URL (npm's nerf-dart rule, see npmAuth.ts); asked on every hop. */
+  authorization?: (url: URL) => string | undefined;
 }
 
 export interface RegistryClientStats extends RegistryStats {
@@ -59,13 +67,15 @@ const MB = 1024 * 1024;
 export class RegistryClient implements CachingRegistry {
   readonly registryUrl: string;
   readonly registrySource: string;
-  readonly #options: Required<Omit<RegistryClientOptions, 'cache' | 'log'>>;
+  readonly #options: Required<Omit<RegistryClientOptions, 'cache' | 'log' | 'retry' | 'agents' | 'authorization'>>;
+  readonly #retry: RetryOptions;
   readonly #cache: DiskCache | null;
   readonly #log: (message: string) => void;
   readonly #memory: WeightedLru<MemoryItem>;
   readonly #inFlight = new Map<string, SharedTask<RegistryResult>>();
   readonly #limiter: Limiter;
-  readonly #agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  readonly #agents: { http: http.Agent; https: https.Agent };
+  readonly #authorization: (url: URL) => string | undefined;
   readonly #stats = { requests: 0, bytesRead: 0, memoryHits: 0, diskHits: 0, notModified: 0, staleServed: 0 };
 
   constructor(options: RegistryClientOptions) {
@@ -85,10 +95,18 @@ export class RegistryClient implements CachingRegistry {
       now: options.now ?? (() => new Date()),
       userAgent: options.userAgent ?? `vigil node/${process.version}`,
     };
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#agents = options.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.#authorization = options.authorization ?? (() => undefined);
     this.#cache = options.cache ?? null;
     this.#log = options.log ?? (() => undefined);
     this.#memory = new WeightedLru(this.#options.memoryVersions);
     this.#limiter = new Limiter(this.#options.concurrency);
+  }
+
+  /** This registry's credential rule and connections, for other endpoints on it (see RegistryAccess). */
+  get access(): RegistryAccess {
+    return { authorization: this.#authorization, agents: this.#agents };
   }
 
   /** A snapshot: counters since creation, and the current load. */
@@ -153,23 +171,30 @@ export class RegistryClient implements CachingRegistry {
       this.#remember(name, cached.entry);
       return this.#answer(cached.entry, true);
     }
-    if (!(await this.#limiter.acquire(signal))) return this.#failure(name, 'cancelled');
-    let response: HttpGetResult;
-    try {
-      response = await httpGet(packumentUrl(this.registryUrl, name), {
-        headers: this.#headers(cached?.entry),
-        idleTimeoutMs: this.#options.timeoutMs,
-        deadlineMs: this.#options.deadlineMs,
-        maxBytes: this.#options.maxBytes,
-        maxRedirects: this.#options.maxRedirects,
-        signal,
-        agents: this.#agents,
-        onRequest: () => this.#stats.requests++,
-        onBytes: (count) => (this.#stats.bytesRead += count),
-      });
-    } finally {
-      this.#limiter.release();
-    }
+    // One attempt holds a concurrency slot only while on the wire, never while backing off.
+    const attempt = async (): Promise<HttpGetResult<SummarizeResult>> => {
+      if (!(await this.#limiter.acquire(signal))) return { kind: 'failed', reason: 'cancelled', detail: 'cancelled' };
+      try {
+        return await httpGet(packumentUrl(this.registryUrl, name), {
+          headers: this.#headers(cached?.entry),
+          idleTimeoutMs: this.#options.timeoutMs,
+          deadlineMs: this.#options.deadlineMs,
+          maxBytes: this.#options.maxBytes,
+          maxRedirects: this.#options.maxRedirects,
+          signal,
+          agents: this.#agents,
+          authorization: this.#authorization,
+          onRequest: () => this.#stats.requests++,
+          onBytes: (count) => (this.#stats.bytesRead += count),
+          // Summarised while it streams in: a 60 MB document is never held whole.
+          sink: () => packumentSink(name),
+        });
+      } finally {
+        this.#limiter.release();
+      }
+    };
+    const onRetry = (why: string, ms: number): void => this.#log(`Retrying ${name} in ${ms} ms: ${why}.`);
+    const response = await withRetries(attempt, this.#retry, { signal, now: this.#options.now, onRetry });
     return this.#settle(name, key, response, cached?.entry);
   }
 
@@ -196,11 +221,11 @@ export class RegistryClient implements CachingRegistry {
     return headers;
   }
 
-  async #settle(name: string, key: string, response: HttpGetResult, cached: CacheEntry | undefined): Promise<RegistryResult> {
+  async #settle(name: string, key: string, response: HttpGetResult<SummarizeResult>, cached: CacheEntry | undefined): Promise<RegistryResult> {
     const fetchedAt = this.#options.now().toISOString();
     switch (response.kind) {
       case 'ok': {
-        const parsed = parseSummary(response.body, name);
+        const parsed = response.body;
         if (!parsed.ok) return this.#fallback(name, cached, parsed.error);
         const entry: CacheEntry = { key, fetchedAt, ...validators(response.headers, undefined), summary: parsed.summary };
         return this.#store(name, entry);
@@ -211,7 +236,7 @@ export class RegistryClient implements CachingRegistry {
         return this.#store(name, { ...cached, fetchedAt, ...validators(response.headers, cached) });
       case 'status':
         if (response.status === 404) return this.#forget(name, key, fetchedAt);
-        return this.#fallback(name, cached, this.#error(name, 'http', response.status));
+        return this.#fallback(name, cached, this.#error(name, 'http', response.status, response.detail));
       case 'failed':
         if (response.reason === 'cancelled') return this.#failure(name, 'cancelled');
         return this.#fallback(name, cached, this.#error(name, response.reason === 'redirect' ? 'http' : response.reason, undefined, response.detail));
@@ -286,7 +311,7 @@ export function describeError(kind: RegistryErrorKind, context: ErrorContext): R
     timeout: `${registry} did not answer in time for ${name}${because}.`,
     http:
       status !== undefined
-        ? `${registry} answered HTTP ${status} for ${name}.`
+        ? `${registry} answered HTTP ${status} for ${name}${because}.`
         : `${registry} answered the request for ${name} with ${detail ?? 'something unusable'}.`,
     malformed: `${registry} sent an unusable document for ${name}${because}.`,
     'too-large': `The document for ${name} from ${registry} is larger than the limit of ${formatBytes(context.maxBytes)}.`,
@@ -311,15 +336,4 @@ function validators(headers: http.IncomingHttpHeaders, previous: CacheEntry | un
   const etag = headerValue(headers.etag) ?? headerValue(previous?.etag);
   const lastModified = headerValue(headers['last-modified']) ?? headerValue(previous?.lastModified);
   return { ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) };
-}
-
-/** Parse, summarise, and let the document go: only the summary survives this function. */
-function parseSummary(body: Buffer, name: string): { ok: true; summary: PackageSummary } | { ok: false; error: RegistryError } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { ok: false, error: { kind: 'malformed', message: `The registry's document for ${name} is not valid JSON.` } };
-  }
-  return summarizePackument(doc, name);
 }

@@ -2,10 +2,16 @@
  * The one object through which side effects enter: clock, file reads, registry access (network and disk
  * cache), logging. The CLI and the language server each build one with nodeRuntime(); tests pass fakes.
  */
+import type { AdvisoryQuery, AdvisoryResult, AdvisorySource } from '../core/advisories/types';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { Registry, RegistryResult } from '../core/registry/types';
 
 export interface RegistrySettings {
-  /** Explicit registry URL (CLI `--registry`, setting `vigil.registry`). Empty: what npm's config says for projectDir. */
+  /**
+   * Explicit registry URL (CLI `--registry`, setting `vigil.registry`). Empty: what npm's config says for
+   * projectDir. Like `npm --registry`, it replaces the default registry only: `@scope:registry` still applies.
+   */
   registryUrl?: string;
   /** Where registryUrl came from, for status text ("--registry", "vigil.registry"). Default "configured registry URL". */
   registrySource?: string;
@@ -15,6 +21,12 @@ export interface RegistrySettings {
   cacheDir?: string | null;
   /** Answer from cache only, never the network. */
   offline?: boolean;
+  /** VS Code's `http.proxy`: when set, the proxy for every registry instead of npm's proxy settings. */
+  httpProxy?: string;
+  /** VS Code's `http.proxyStrictSSL`: false accepts any certificate, as VS Code then does; true leaves npm's strict-ssl in charge. */
+  httpProxyStrictSSL?: boolean;
+  /** An untrusted workspace: the project's `.npmrc` is ignored (user, global, builtin config and the environment only). */
+  untrustedWorkspace?: boolean;
 }
 
 export interface RegistryStats {
@@ -32,6 +44,21 @@ export interface CachingRegistry extends Registry {
   /** Answer from memory only, without I/O: lets an editor show cached results before fetches finish. */
   peek(name: string): RegistryResult | undefined;
   readonly stats: RegistryStats;
+  /** How to reach the (default) registry, for other endpoints on it (advisories): same credentials rule, same connections. */
+  readonly access?: RegistryAccess;
+}
+
+export interface RegistryAccess {
+  /** The Authorization header for a URL, by npm's nerf-dart rule; undefined: send none. Never log it. */
+  authorization(url: URL): string | undefined;
+  /** Connections with the registry's proxy and TLS settings. Owned by the runtime: do not destroy. */
+  agents: { http: HttpAgent; https: HttpsAgent };
+}
+
+/** The registry's bulk advisory endpoint, with the answers it already gave kept in memory. */
+export interface CachingAdvisorySource extends AdvisorySource {
+  /** Memory only, without I/O (the editor's first pass): packages not known yet fail as 'cancelled'. */
+  peek(query: AdvisoryQuery): AdvisoryResult;
 }
 
 export interface Runtime {
@@ -39,7 +66,11 @@ export interface Runtime {
   readFile(path: string): Promise<string>;
   /** A registry client for these settings; equal settings share one client (and its in-memory cache). */
   registry(settings: RegistrySettings): Promise<CachingRegistry>;
+  /** The advisory endpoint of the registry these settings select (offline: never asked); shared like registry(). */
+  advisories(settings: RegistrySettings): Promise<CachingAdvisorySource>;
   log(message: string): void;
+  /** Forget npm configuration read so far (an .npmrc changed, or the user asked to refresh). Optional: fakes need none. */
+  reloadNpmConfig?(): void;
 }
 
 // The production implementation lives next door; importing it from here keeps one entry point for adapters.

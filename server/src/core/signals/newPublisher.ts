@@ -8,20 +8,15 @@
  * co-maintainer who held publish rights for months before first publishing (picomatch 2.2.2) is routine
  * team work: reported as information, not as a warning, so the warning keeps its meaning.
  */
-import { day, duration, list } from '../format';
+import { day, list } from '../format';
 import type { Evidence, Severity } from '../finding';
 import type { Publisher, VersionSummary } from '../registry/types';
 import type { Signal, SignalContext, SignalHit } from './types';
+import { fadesWithTime } from './vetting';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A maintainer listed this long before their first publish is an established member of the team. */
 const ESTABLISHED_MAINTAINER_MS = 90 * DAY_MS;
-/**
- * Hijacked releases are found and pulled within days to weeks (event-stream's took 2.5 months, the
- * longest on record). A newcomer's release that has stayed public longer than this has been vetted by
- * time: it is reported as information, so years-old team changes do not drown today's warnings.
- */
-const VETTED_BY_TIME_MS = 90 * DAY_MS;
 const CAUTION = ' Check the release notes and the diff before trusting it.';
 
 interface PublisherRecord {
@@ -31,18 +26,7 @@ interface PublisherRecord {
   last: VersionSummary;
 }
 
-export const newPublisher: Signal = (context) => {
-  const found = detect(context);
-  if (!found || found.severity !== 'warning' || context.version.publishedAt === undefined) return found;
-  const age = context.now.getTime() - Date.parse(context.version.publishedAt);
-  if (age < VETTED_BY_TIME_MS) return found;
-  return {
-    ...found,
-    severity: 'information',
-    message: `${found.message.replace(CAUTION, '')} It has been public for ${duration(age)} without being pulled, which makes a hijack unlikely.`,
-    evidence: { ...found.evidence, vettedByTime: true },
-  };
-};
+export const newPublisher: Signal = fadesWithTime(detect, CAUTION);
 
 function detect({ summary, version, earlier }: SignalContext): SignalHit | undefined {
   const publisher = version.publisher;

@@ -1,0 +1,29 @@
+/**
+ * Time as a vetting signal. Hijacked releases are found and pulled within days to weeks (event-stream's
+ * took 2.5 months, the longest on record). A release whose suspicious trait is its *circumstances* (who
+ * published it, how, after what silence) and that has stayed public longer than this has been vetted by
+ * time: it is reported as information, so years-old team changes do not drown today's warnings. Traits
+ * of the code itself (install scripts) never fade.
+ */
+import { duration } from '../format';
+import type { Signal } from './types';
+
+export const VETTED_BY_TIME_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** `signal`, with warnings and errors on releases public for ≥ 90 days lowered to information. */
+export function fadesWithTime(signal: Signal, caution = ''): Signal {
+  return (context) => {
+    const found = signal(context);
+    const publishedAt = context.version.publishedAt;
+    if (!found || found.severity === 'information' || found.severity === 'hint' || publishedAt === undefined) return found;
+    const age = context.now.getTime() - Date.parse(publishedAt);
+    if (age < VETTED_BY_TIME_MS) return found;
+    const message = caution ? found.message.replace(caution, '') : found.message;
+    return {
+      ...found,
+      severity: 'information',
+      message: `${message} It has been public for ${duration(age)} without being pulled, which makes a hijack unlikely.`,
+      evidence: { ...found.evidence, vettedByTime: true },
+    };
+  };
+}
