@@ -105,7 +105,8 @@ test('findings are sorted by file, offset, severity (worst first), then signal',
     result.findings.map((f) => [f.file, f.range.start, f.severity, f.signal, f.package]),
     [
       ['package.json', b, 'error', 'install-script-added', 'b-pkg'],
-      ['package.json', b, 'warning', 'new-publisher', 'b-pkg'],
+      ['package.json', b, 'error', 'new-publisher', 'b-pkg'],
+      ['package.json', b, 'warning', 'dormant-release', 'b-pkg'],
       ['package.json', b, 'warning', 'recent-release', 'b-pkg'],
       ['package.json', main.indexOf('"a-git"'), 'warning', 'non-registry-source', 'a-git'],
       ['package.json', main.indexOf('"^99"'), 'warning', 'unresolved-version', 'c-pkg'],
@@ -125,7 +126,8 @@ test('findings are sorted by file, offset, severity (worst first), then signal',
   const b1 = result.findings[0];
   assert.deepEqual([b1?.spec, b1?.version, b1?.fix, b1?.evidence.previousVersion], ['^1.0.0', '1.1.0', undefined, '1.0.0']);
   assert.ok(b1?.message.endsWith(' No earlier release qualifies as a known-good pin; review this one before installing.'), b1?.message);
-  assert.ok(!result.findings[2]?.message.includes('known-good'), 'warnings without a pin get no advice');
+  assert.ok(!result.findings[3]?.message.includes('known-good'), 'warnings without a pin get no advice');
+  assert.deepEqual(result.findings[1]?.evidence.escalatedBy, ['install-script-added', 'dormant-release']);
 });
 
 test('a file-level problem finding has no package, no spec and empty evidence', async () => {
@@ -179,7 +181,7 @@ test('a dist-tag on a version that is not semver does not crash the analysis', a
 });
 
 test('stale cached data: the finding says how old it is', async () => {
-  const summary = summaryOf('s', [{ version: '1.0.0', at: at(0), by: 'a' }, { version: '1.1.0', at: at(399, 60 * 23), by: 'a' }]);
+  const summary = summaryOf('s', [{ version: '1.0.0', at: at(300), by: 'a' }, { version: '1.1.0', at: at(399, 60 * 23), by: 'a' }]);
   const source = { fetchedAt: at(399, 60 * 23 + 30), stale: true };
   const registry = new ScriptedRegistry(() => ({ ok: true, summary, source }));
   const result = await analyze({ files: [{ path: 'package.json', text: pkgJson({ s: '^1.0.0' }) }] }, deps(registry));
@@ -204,7 +206,7 @@ test('as-of replay: the pin is never a version published after the instant', asy
     replay.findings.map((f) => [f.version, f.signal, f.severity, f.fix?.pin]),
     [
       ['1.2.0', 'install-script-added', 'error', '1.1.0'],
-      ['1.2.0', 'new-publisher', 'warning', '1.1.0'],
+      ['1.2.0', 'new-publisher', 'error', '1.1.0'],
       ['1.2.0', 'recent-release', 'warning', '1.1.0'],
     ],
   );

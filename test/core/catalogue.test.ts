@@ -74,6 +74,13 @@ const CASES: Case[] = [
     evidence: { previousVersion: '1.0.1', silentDays: 800, publisher: 'helper', previousPublisher: 'sam' },
     says: ['ended 2 years without any release'],
   },
+  {
+    name: 'dormant-release: a wake-up two years ago says nothing today (vetted by time)',
+    signal: dormantRelease,
+    releases: [{ version: '1.0.0', at: at(0), by: 'sam' }, { version: '1.0.1', at: at(800), by: 'sam' }],
+    target: '1.0.1',
+    now: at(800 + 730),
+  },
   { name: 'dormant-release: 364 days is not dormant', signal: dormantRelease, releases: [{ version: '1.0.0', at: at(0), by: 'sam' }, { version: '1.1.0', at: at(364), by: 'sam' }], target: '1.1.0' },
   { name: 'dormant-release: exactly 365 days is', signal: dormantRelease, releases: [{ version: '1.0.0', at: at(0), by: 'sam' }, { version: '1.1.0', at: at(365), by: 'sam' }], target: '1.1.0', severity: 'warning', evidence: { silentDays: 365 } },
   { name: 'dormant-release: the first release', signal: dormantRelease, releases: [{ version: '1.0.0', at: at(0), by: 'sam' }], target: '1.0.0' },

@@ -8,6 +8,11 @@ import { deprecated } from '../../server/src/core/signals/deprecated';
 import { SIGNALS } from '../../server/src/core/signals';
 import { installScriptAdded } from '../../server/src/core/signals/installScriptAdded';
 import { newPublisher } from '../../server/src/core/signals/newPublisher';
+import { trustDowngrade } from '../../server/src/core/signals/trustDowngrade';
+import { releaseLineBurst } from '../../server/src/core/signals/releaseLineBurst';
+import { dormantRelease } from '../../server/src/core/signals/dormantRelease';
+import { repositoryChanged } from '../../server/src/core/signals/repositoryChanged';
+import { newBin } from '../../server/src/core/signals/newBin';
 import type { Evidence } from '../../server/src/core/finding';
 import { at, CI, contextOf, HOUR, summaryOf, type Release } from '../helpers/coreBuilders';
 
@@ -125,5 +130,5 @@ test('deprecated: an undated version without a latest tag', () => {
 });
 
 test('the signal table: order and membership', () => {
-  assert.deepEqual(SIGNALS, [installScriptAdded, newPublisher, recentRelease, deprecated]);
+  assert.deepEqual(SIGNALS, [installScriptAdded, trustDowngrade, newPublisher, releaseLineBurst, dormantRelease, repositoryChanged, deprecated, recentRelease, newBin]);
 });

@@ -138,7 +138,7 @@ describe('validator', () => {
     await registry.release();
     await done;
     assert.equal(published.length, 2);
-    assert.deepEqual(codes(published[1]), ['install-script-added', 'recent-release']);
+    assert.deepEqual(codes(published[1]), ['install-script-added', 'recent-release', 'release-line-burst']);
     assert.equal(statuses.at(-1)?.state, 'done');
     assert.equal(statuses.at(-1)?.counts.error, 1);
   });
@@ -154,7 +154,7 @@ describe('validator', () => {
     // The memory pass already had the finding; the full pass found the same and was not re-sent.
     assert.deepEqual(
       published.map((entry) => [entry.version, codes(entry).length]),
-      [[1, 0], [1, 2], [2, 2]],
+      [[1, 0], [1, 3], [2, 3]],
     );
   });
 
@@ -169,7 +169,7 @@ describe('validator', () => {
     await Promise.all([stale, fresh]);
     const fromVersion1 = published.filter((entry) => entry.version === 1);
     assert.deepEqual(fromVersion1.map(codes), [[]], 'only the memory pass of version 1 was published');
-    assert.deepEqual(codes(published.at(-1)), ['install-script-added', 'recent-release']);
+    assert.deepEqual(codes(published.at(-1)), ['install-script-added', 'recent-release', 'release-line-burst']);
     assert.equal(published.at(-1)?.version, 2);
   });
 
@@ -256,6 +256,6 @@ describe('validator and advisories', () => {
     await run;
     assert.deepEqual(advisories.bulkCalls, []);
     assert.deepEqual(statuses.at(-1)?.notes?.map((n) => n.code), ['advisories-skipped']);
-    assert.equal(statusView(statuses.at(-1) as StatusParams).text, 'Vigil (as of 2020-09-30 13:15 UTC): 1 error, 1 warning');
+    assert.equal(statusView(statuses.at(-1) as StatusParams).text, 'Vigil (as of 2020-09-30 13:15 UTC): 1 error, 2 warnings');
   });
 });

@@ -32,16 +32,19 @@ export function checkDependency(
   const range = report.spec.startsWith('npm:') ? aliasRange(report.spec) : report.spec;
   const hits: SignalHit[] = SIGNALS.map((signal) => signal(context)).filter((hit) => hit !== undefined);
   hits.push(...advisoryHits({ summary, resolved, range, advisories }));
+  escalateNewPublisher(hits);
   if (hits.length === 0) return [];
 
   // A hijack's sibling releases (ua-parser-js 0.7.29, 0.8.0, 1.0.0) must never be offered as the way out.
   const malware = advisories.filter(isMalware);
   const pin = knownGoodPin(summary, history, range, resolved, now, config, (v) => malware.some((a) => affects(a, v)));
+  const knownMalware = hits.some((hit) => hit.signal === 'known-malware');
   const pinText = pin ? ` Pin ${pin.pin} (published ${day(own(summary.versions, pin.pin)?.publishedAt)})` : '';
   const advice = (hit: SignalHit): string => {
     // A vulnerability is left by moving forward (its message names the fix), not by pinning back.
     if (hit.signal === 'vulnerability' || SEVERITY_RANK[hit.severity] < SEVERITY_RANK.warning) return '';
     if (hit.signal === 'known-malware') return pin ? `${pinText} instead.` : ' No earlier release qualifies as a known-good pin.';
+    if (knownMalware) return pin ? `${pinText} instead: this release is known malware.` : ' This release is known malware.';
     if (pin) return `${pinText} until this release is vetted.`;
     return hit.severity === 'error' ? ' No earlier release qualifies as a known-good pin; review this one before installing.' : '';
   };
@@ -62,6 +65,27 @@ export function checkDependency(
     if (pin && hit.signal !== 'vulnerability') finding.fix = pin;
     return finding;
   });
+}
+
+/**
+ * A newcomer's release is a warning on its own; together with another warning about the same release
+ * (a trust downgrade, a burst on several lines, a wake-up after dormancy) it is the takeover pattern
+ * itself, and an error. The cooldown does not count: every fresh release is inside it.
+ */
+function escalateNewPublisher(hits: SignalHit[]): void {
+  const index = hits.findIndex((hit) => hit.signal === 'new-publisher' && hit.severity === 'warning');
+  const newcomer = hits[index];
+  if (!newcomer) return;
+  const others = hits
+    .filter((hit) => hit !== newcomer && hit.signal !== 'recent-release' && SEVERITY_RANK[hit.severity] >= SEVERITY_RANK.warning)
+    .map((hit) => hit.signal);
+  if (others.length === 0) return;
+  hits[index] = {
+    ...newcomer,
+    severity: 'error',
+    message: `${newcomer.message} With ${others.join(' and ')} on the same release, this is the takeover pattern.`,
+    evidence: { ...newcomer.evidence, escalatedBy: others },
+  };
 }
 
 function aliasRange(spec: string): string {

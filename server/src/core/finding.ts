@@ -4,22 +4,28 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 
-export type SignalId =
-  | 'install-script-added'
-  | 'new-publisher'
-  | 'recent-release'
-  | 'deprecated'
-  | 'known-malware'
-  | 'vulnerability'
-  | 'trust-downgrade'
-  | 'dormant-release'
-  | 'release-line-burst'
-  | 'repository-changed'
-  | 'new-bin'
-  | 'non-registry-source'
-  | 'invalid-json'
-  | 'invalid-dependency'
-  | 'unresolved-version';
+/** Every signal, most decisive first: findings of equal severity on one dependency are listed in this order. */
+export const SIGNAL_IDS = [
+  'invalid-json',
+  'invalid-dependency',
+  'known-malware',
+  'install-script-added',
+  'trust-downgrade',
+  'new-publisher',
+  'release-line-burst',
+  'dormant-release',
+  'repository-changed',
+  'vulnerability',
+  'deprecated',
+  'recent-release',
+  'new-bin',
+  'non-registry-source',
+  'unresolved-version',
+] as const;
+
+export type SignalId = (typeof SIGNAL_IDS)[number];
+
+const SIGNAL_ORDER = new Map<string, number>(SIGNAL_IDS.map((id, index) => [id, index]));
 
 /** Half-open range of UTF-16 code-unit offsets, [start, end). */
 export interface OffsetRange {
@@ -79,5 +85,5 @@ export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.range.start !== b.range.start) return a.range.start - b.range.start;
   if (a.severity !== b.severity) return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
-  return a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0;
+  return (SIGNAL_ORDER.get(a.signal) ?? 0) - (SIGNAL_ORDER.get(b.signal) ?? 0);
 }

@@ -32,4 +32,4 @@ export const dormantRelease: Signal = fadesWithTime(({ summary, version, earlier
       silentDays: Math.floor(gap / (24 * 60 * 60 * 1000)),
     },
   };
-});
+}, '', 'drop');

@@ -49,4 +49,4 @@ export const releaseLineBurst: Signal = fadesWithTime(({ summary, version }) => 
       windowHours: BURST_WINDOW_MS / 3_600_000,
     },
   };
-});
+}, '', 'drop');
