@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type StatusParams, type VigilInitializationOptions } from '../../server/src/protocol';
-import { configurationMiddleware, PACKAGE_JSON_SELECTOR } from './config';
+import { configurationMiddleware, DOCUMENT_SELECTOR } from './config';
 import type { StatusItem } from './status';
 
 export function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, status: StatusItem): LanguageClient {
@@ -22,7 +22,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
     workspaceTrusted: vscode.workspace.isTrusted,
   });
   const clientOptions: LanguageClientOptions = {
-    documentSelector: PACKAGE_JSON_SELECTOR,
+    documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     initializationOptions,
     diagnosticCollectionName: 'vigil',

@@ -10,12 +10,19 @@ import { SETTINGS_SECTION } from '../../server/src/protocol';
 /** Typed as the intersection of VS Code's and LSP's filter shapes, so both APIs accept it. */
 export const PACKAGE_JSON_SELECTOR: Array<{ scheme: string; pattern: string }> = [{ scheme: 'file', pattern: '**/package.json' }];
 
+/** What the server is sent: manifests, and the project's .vigilrc.json (validated, and read unsaved). */
+export const DOCUMENT_SELECTOR: Array<{ scheme: string; pattern: string }> = [
+  ...PACKAGE_JSON_SELECTOR,
+  { scheme: 'file', pattern: '**/.vigilrc.json' },
+];
+
 /**
  * Settings an untrusted workspace must not choose, because they decide what Vigil believes: a cloned
- * repository could point `registry` at a server that hides the history, or set `asOf` to a time before
- * the malicious release. In an untrusted workspace only the user's own value counts.
+ * repository could point `registry` at a server that hides the history, set `asOf` to a time before
+ * the malicious release, or turn a signal `off` in `severity`. In an untrusted workspace only the user's
+ * own value counts.
  */
-const RESTRICTED = ['registry', 'asOf'] as const;
+const RESTRICTED = ['registry', 'asOf', 'severity'] as const;
 
 export const configurationMiddleware: ConfigurationRequest.MiddlewareSignature = async (params, token, next) => {
   const result = await next(params, token);

@@ -19,6 +19,11 @@ export interface VigilSettings {
    * Empty: now. Used to replay incidents, and by tests for determinism.
    */
   asOf: string;
+  /**
+   * Severity per signal id (`error`, `warning`, `information`, `hint` or `off`): the user's defaults; a
+   * project's .vigilrc.json wins. Absent when the setting is empty.
+   */
+  severity?: Record<string, 'error' | 'warning' | 'information' | 'hint' | 'off'>;
 }
 
 export const DEFAULT_SETTINGS: VigilSettings = { registry: '', cooldownDays: 3, asOf: '' };

@@ -12,6 +12,9 @@ const ok: Array<[string[], Record<string, unknown>]> = [
   [['check', '--cache-dir', '/tmp/c', '--offline'], { cacheDir: '/tmp/c', offline: true }],
   [['check', '--cooldown-days', '0'], { cooldownDays: 0 }],
   [['check', '--fail-on', 'never'], { failOn: 'never' }],
+  [['check'], { publicRegistry: undefined }],
+  [['check', '--public-registry', 'https://registry.npmjs.org/'], { publicRegistry: 'https://registry.npmjs.org/' }],
+  [['check', '--public-registry=off'], { publicRegistry: null }],
 ];
 
 for (const [argv, expected] of ok) {
@@ -39,6 +42,8 @@ const errors: Array<[string[], RegExp]> = [
   [['check', '--fail-on', 'fatal'], /--fail-on takes one of/],
   [['check', '--cooldown-days', '-1'], /--cooldown-days/],
   [['check', '--bogus'], /unknown option --bogus/],
+  [['check', '--public-registry', 'none'], /--public-registry takes an http/],
+  [['check', '--public-registry'], /--public-registry takes an http/],
   [['check', 'a', 'b'], /one folder/],
   [['check', '--offline', '--no-cache'], /cannot be combined/],
 ];

@@ -32,21 +32,34 @@ const keyRange = (text: string, name: string): { start: number; end: number } =>
   return { start, end: start + name.length + 2 };
 };
 
-test('registry errors land in errors, on the key, and nothing else is reported for them', async () => {
+test('registry errors land in errors, on the key, and nothing else is reported for them; a 404 is unclaimed-name', async () => {
   const text = pkgJson({ missing: '^1.0.0', down: '^1.0.0', broken: '^1.0.0' });
-  const registry = new FileRegistry(new Map([['broken', { name: 'broken', versions: [] }]]));
+  const registry = new FileRegistry(new Map([['broken', { name: 'broken', versions: [] }]]), 'https://registry.example/');
   const down = new ScriptedRegistry((name) =>
     name === 'down' ? { ok: false, error: { kind: 'network', message: 'The registry could not be reached (ECONNREFUSED).' } } : { ok: false, error: { kind: 'http', message: 'x' } },
   );
   const both: Registry = { getPackument: (name) => (name === 'down' ? down.getPackument(name) : registry.getPackument(name)) };
   const result = await analyze({ files: [{ path: 'package.json', text }] }, deps(both));
-  assert.deepEqual(result.findings, []);
+  assert.deepEqual(
+    result.findings.map((f) => ({ ...f, message: '' })),
+    [
+      {
+        file: 'package.json',
+        range: keyRange(text, 'missing'),
+        package: 'missing',
+        spec: '^1.0.0',
+        signal: 'unclaimed-name',
+        severity: 'error',
+        message: '',
+        evidence: { registry: 'https://registry.example/', status: 404, section: 'dependencies', scoped: false },
+      },
+    ],
+  );
   assert.deepEqual(result.errors, [
-    { file: 'package.json', range: keyRange(text, 'missing'), package: 'missing', kind: 'not-found', message: 'missing is not on the registry (404).' },
     { file: 'package.json', range: keyRange(text, 'down'), package: 'down', kind: 'network', message: 'The registry could not be reached (ECONNREFUSED).' },
     { file: 'package.json', range: keyRange(text, 'broken'), package: 'broken', kind: 'malformed', message: `The registry's document for broken is malformed: "versions" is not an object.` },
   ]);
-  assert.deepEqual(result.dependencies.map((d) => d.status), ['error', 'error', 'error']);
+  assert.deepEqual(result.dependencies.map((d) => d.status), ['unresolved', 'error', 'error']);
 });
 
 test('a cancelled lookup is neither an error nor a finding', async () => {
@@ -88,7 +101,8 @@ test('a range nothing satisfies: unresolved-version on the spec', async () => {
 test('findings are sorted by file, offset, severity (worst first), then signal', async () => {
   const hijacked = packument('b-pkg', [
     { version: '1.0.0', at: at(0), by: 'alice' },
-    { version: '1.1.0', at: at(399), by: 'mallory', scripts: { postinstall: 'node x.js' } },
+    // alice stays a maintainer beside mallory (otherwise this would also be an ownership-change).
+    { version: '1.1.0', at: at(399), by: 'mallory', maintainers: ['alice', 'mallory'], scripts: { postinstall: 'node x.js' } },
   ]);
   const main = `{\n  "dependencies": {\n    "b-pkg": "^1.0.0",\n    "a-git": "github:u/r"\n  },\n  "devDependencies": {\n    "c-pkg": "^99"\n  }\n}\n`;
   const nested = '{"dependencies": {"b-pkg": "1.0.0"},}';
@@ -197,8 +211,8 @@ test('as-of replay: the pin is never a version published after the instant', asy
   const doc = packument('lib', [
     { version: '1.0.0', at: at(0), by: 'alice' },
     { version: '1.1.0', at: at(10), by: 'alice' },
-    { version: '1.2.0', at: at(50), by: 'mallory', scripts: { preinstall: 'node evil.js' } },
-    { version: '1.2.1', at: at(52), by: 'alice' },
+    { version: '1.2.0', at: at(50), by: 'mallory', maintainers: ['alice', 'mallory'], scripts: { preinstall: 'node evil.js' } },
+    { version: '1.2.1', at: at(52), by: 'alice', maintainers: ['alice', 'mallory'] },
   ]);
   const text = pkgJson({ lib: '^1.0.0' });
   const replay = await analyze({ files: [{ path: 'package.json', text }] }, deps(memoryRegistry(doc), { asOf: new Date(at(50, 60)) }));

@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { recentRelease } from '../../server/src/core/signals/recentRelease';
 import { deprecated } from '../../server/src/core/signals/deprecated';
 import { SIGNALS } from '../../server/src/core/signals';
+import { gitDependencyAdded } from '../../server/src/core/signals/gitDependencyAdded';
 import { installScriptAdded } from '../../server/src/core/signals/installScriptAdded';
 import { newPublisher } from '../../server/src/core/signals/newPublisher';
+import { ownershipChange } from '../../server/src/core/signals/ownershipChange';
+import { maintainerAdded } from '../../server/src/core/signals/maintainerAdded';
 import { trustDowngrade } from '../../server/src/core/signals/trustDowngrade';
 import { releaseLineBurst } from '../../server/src/core/signals/releaseLineBurst';
 import { dormantRelease } from '../../server/src/core/signals/dormantRelease';
@@ -130,5 +133,5 @@ test('deprecated: an undated version without a latest tag', () => {
 });
 
 test('the signal table: order and membership', () => {
-  assert.deepEqual(SIGNALS, [installScriptAdded, trustDowngrade, newPublisher, releaseLineBurst, dormantRelease, repositoryChanged, deprecated, recentRelease, newBin]);
+  assert.deepEqual(SIGNALS, [installScriptAdded, gitDependencyAdded, trustDowngrade, newPublisher, ownershipChange, maintainerAdded, releaseLineBurst, dormantRelease, repositoryChanged, deprecated, recentRelease, newBin]);
 });

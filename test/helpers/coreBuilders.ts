@@ -44,6 +44,9 @@ export interface Release {
   repository?: string;
   bin?: Record<string, string>;
   dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  /** `dist.integrity` (registry-shadowing compares it between registries). */
+  integrity?: string;
 }
 
 export const CI: Account = { name: 'GitHub Actions', email: 'npm-oidc-no-reply@github.com', trusted: 'github' };
@@ -55,8 +58,11 @@ function npmUser(by: string | Account): Record<string, unknown> {
   return user;
 }
 
-/** A raw packument. dist-tags default to `latest` = the last release listed. */
-export function packument(name: string, releases: Release[], distTags?: Record<string, string>): Record<string, unknown> {
+/**
+ * A raw packument. dist-tags default to `latest` = the last release listed. The top-level (current)
+ * maintainers default to the last release's list, as on the registry, else to "owner".
+ */
+export function packument(name: string, releases: Release[], distTags?: Record<string, string>, maintainers?: string[]): Record<string, unknown> {
   const versions: Record<string, unknown> = {};
   const time: Record<string, string> = {};
   for (const release of releases) {
@@ -68,6 +74,8 @@ export function packument(name: string, releases: Release[], distTags?: Record<s
     if (release.repository !== undefined) doc.repository = { type: 'git', url: release.repository };
     if (release.bin) doc.bin = release.bin;
     if (release.dependencies) doc.dependencies = release.dependencies;
+    if (release.optionalDependencies) doc.optionalDependencies = release.optionalDependencies;
+    if (release.integrity) doc.dist = { ...(doc.dist as Record<string, unknown> | undefined), integrity: release.integrity };
     if (release.by !== undefined) {
       doc._npmUser = npmUser(release.by);
       const who = typeof release.by === 'string' ? release.by : release.by.name;
@@ -87,14 +95,23 @@ export function packument(name: string, releases: Release[], distTags?: Record<s
   return {
     name,
     'dist-tags': distTags ?? (last ? { latest: last.version } : {}),
-    maintainers: [{ name: 'owner', email: 'owner@example.com' }],
+    maintainers: (maintainers ?? currentMaintainers(releases)).map((m) => ({ name: m, email: `${m}@example.com` })),
     versions,
     time,
   };
 }
 
-export function summaryOf(name: string, releases: Release[], distTags?: Record<string, string>): PackageSummary {
-  const result = summarizePackument(packument(name, releases, distTags), name);
+/** The maintainer list of the last release that records one (its publisher by default), else "owner". */
+function currentMaintainers(releases: Release[]): string[] {
+  for (const release of [...releases].reverse()) {
+    if (release.maintainers) return release.maintainers;
+    if (release.by !== undefined) return [typeof release.by === 'string' ? release.by : release.by.name];
+  }
+  return ['owner'];
+}
+
+export function summaryOf(name: string, releases: Release[], distTags?: Record<string, string>, maintainers?: string[]): PackageSummary {
+  const result = summarizePackument(packument(name, releases, distTags, maintainers), name);
   if (!result.ok) throw new Error(`builder produced a malformed packument: ${result.error.message}`);
   return result.summary;
 }

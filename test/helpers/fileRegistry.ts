@@ -27,7 +27,11 @@ export function loadPackuments(...dirs: string[]): Map<string, unknown> {
 
 export class FileRegistry implements Registry {
   readonly asked: string[] = [];
-  constructor(private readonly docs: Map<string, unknown>) {}
+  /** `url`: the registry's address as a real client reports it in errors (unclaimed-name names it). */
+  constructor(
+    private readonly docs: Map<string, unknown>,
+    private readonly url?: string,
+  ) {}
 
   static fromDirs(...dirs: string[]): FileRegistry {
     return new FileRegistry(loadPackuments(...dirs));
@@ -36,7 +40,10 @@ export class FileRegistry implements Registry {
   async getPackument(name: string): Promise<RegistryResult> {
     this.asked.push(name);
     const doc = this.docs.get(name);
-    if (doc === undefined) return { ok: false, error: { kind: 'not-found', message: `${name} is not on the registry (404).`, status: 404 } };
+    if (doc === undefined) {
+      const error = { kind: 'not-found' as const, message: `${name} is not on the registry (404).`, status: 404 };
+      return { ok: false, error: this.url === undefined ? error : { ...error, registry: this.url } };
+    }
     return summarizePackument(doc, name);
   }
 }

@@ -101,6 +101,7 @@ describe('status', () => {
   const result = (dependencies: DependencyReport[], errors: AnalysisError[] = []): AnalysisResult => ({
     asOf: '2020-01-01T00:00:00.000Z',
     findings: [],
+    suppressed: [],
     errors,
     dependencies,
     notes: [],

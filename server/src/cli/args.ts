@@ -17,6 +17,8 @@ export interface CheckOptions {
   advisories: boolean;
   failOn: FailOn;
   cooldownDays?: number;
+  /** `--public-registry URL|off`: what registry-shadowing compares with; null: off; undefined: the default registry. */
+  publicRegistry?: string | null;
 }
 
 export type ParsedArgs = CheckOptions | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
@@ -37,11 +39,19 @@ Options:
   --no-cache                do not read or write the disk cache
   --offline                 use cached registry data only; never touch the network (advisories are skipped)
   --no-advisories           do not ask the registry's advisory endpoint (npm audit's bulk endpoint)
-  --cooldown-days N         releases younger than N days are flagged (default: 3)
+  --public-registry URL|off compare packages from other registries with URL (registry-shadowing; default:
+                            the default registry, so packages of scopes routed elsewhere); off: never ask
+  --cooldown-days N         releases younger than N days are flagged, whatever the project's files say
+                            (default: the project's own cooldown from pnpm, npm, Yarn, Bun or Renovate
+                            settings in DIR, else .vigilrc.json's thresholds.cooldownDays, else 3)
   --fail-on LEVEL           exit 1 when a finding is at or above LEVEL:
                             error|warning|information|hint|never (default: error)
   -h, --help                show this help
   --version                 print the version
+
+DIR/.vigilrc.json (JSON with comments) sets the project's policy: severity per signal (or off),
+thresholds, allowed registries, and suppressions with a reason and an optional expiry. Suppressed
+findings do not count towards the exit code; --format json lists them under "suppressed".
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
             2 operational failure (bad arguments, unreadable folder, packages that could not be checked).`;
@@ -116,6 +126,13 @@ function applyFlag(
     case '--no-advisories':
       options.advisories = false;
       return undefined;
+    case '--public-registry': {
+      const value = takeValue();
+      if (value === 'off') options.publicRegistry = null;
+      else if (value && isHttpUrl(value)) options.publicRegistry = value;
+      else return '--public-registry takes an http:// or https:// URL, or off';
+      return undefined;
+    }
     case '--cooldown-days': {
       const value = Number(takeValue());
       if (!Number.isFinite(value) || value < 0) return '--cooldown-days takes a number of days (0 or more)';

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { analyze } from '../core/analyze';
 import { DEFAULT_CONFIG } from '../core/config';
 import { SEVERITY_RANK } from '../core/finding';
+import { readProjectFiles, tolerantReader } from '../node/projectFiles';
 import type { Runtime } from '../node/runtime';
 import { parseArgs, USAGE, type CheckOptions } from './args';
 import { buildReport, renderJson, renderText, type Report } from './output';
@@ -50,16 +51,33 @@ async function check(options: CheckOptions, runtime: Runtime, io: CliIo): Promis
     return EXIT_FAILURE;
   }
 
-  const settings = { projectDir: dir, offline: options.offline, ...(options.registry ? { registryUrl: options.registry } : {}) };
+  const settings = {
+    projectDir: dir,
+    offline: options.offline,
+    ...(options.registry ? { registryUrl: options.registry } : {}),
+    ...(options.publicRegistry !== undefined && { publicRegistryUrl: options.publicRegistry }),
+  };
   const registrySettings = options.cacheDir === undefined ? settings : { ...settings, cacheDir: options.cacheDir };
   const registry = await runtime.registry(registrySettings);
   const advisories = options.advisories ? await runtime.advisories(registrySettings) : undefined;
-  const config = { ...DEFAULT_CONFIG, ...(options.cooldownDays !== undefined ? { cooldownDays: options.cooldownDays } : {}) };
+  // A cooldown asked for on the command line wins over the project's files; otherwise they win.
+  const config = { ...DEFAULT_CONFIG, ...(options.cooldownDays !== undefined && { cooldownDays: options.cooldownDays, cooldownExplicit: true }) };
+  const unreadable = (path: string, code: string): void => io.stderr(`vigil: cannot read ${path} (${code}); its settings are ignored.\n`);
+  const files = [{ path: 'package.json', text }, ...(await readProjectFiles(dir, [], tolerantReader((path) => runtime.readFile(path), unreadable)))];
+  const highImpact = await runtime.highImpact?.();
   const result = await analyze(
-    { files: [{ path: 'package.json', text }] },
-    { registry, now: runtime.now(), config, ...(options.asOf ? { asOf: options.asOf } : {}), ...(advisories && { advisories }) },
+    { files },
+    {
+      registry,
+      now: runtime.now(),
+      config,
+      ...(options.asOf ? { asOf: options.asOf } : {}),
+      ...(advisories && { advisories }),
+      ...(highImpact && { highImpact }),
+      ...(registry.publicRegistry && { publicRegistry: registry.publicRegistry }),
+    },
   );
-  const report = buildReport(result, new Map([['package.json', text]]), registry.registryUrl);
+  const report = buildReport(result, new Map(files.map((file) => [file.path, file.text])), registry.registryUrl);
   if (options.asOf) {
     io.stderr(`vigil: replaying as of ${result.asOf}: versions published later are invisible.\n`);
   }
@@ -77,6 +95,7 @@ function exitCode(report: Report, options: CheckOptions): number {
   if (options.failOn === 'never') return EXIT_OK;
   const threshold = SEVERITY_RANK[options.failOn];
   if (report.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return EXIT_FINDINGS;
+  // not-found is only left for a replay's "did not exist yet" (a 404 today is the unclaimed-name finding).
   const unchecked = report.errors.filter((e) => e.kind !== 'not-found' && e.kind !== 'invalid-name');
   return unchecked.length > 0 ? EXIT_FAILURE : EXIT_OK;
 }

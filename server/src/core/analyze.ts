@@ -8,10 +8,18 @@ import type { AnalysisConfig } from './config';
 import { compareFindings, type AnalysisError, type AnalysisNote, type Finding, type OffsetRange } from './finding';
 import { parsePackageJson, type DependencySection } from './parse/packageJson';
 import { viewAsOf } from './registry/asOf';
-import type { AbortSignalLike, DataSource, PackageSummary, Registry } from './registry/types';
+import type { AbortSignalLike, DataSource, PackageSummary, PublicRegistry, Registry, RegistryResult } from './registry/types';
 import { resolveVersion } from './resolve';
-import { checkDependency, nonRegistryFinding } from './check';
+import { runBounded } from './bounded';
+import { nonRegistryFinding } from './check';
+import { checkResolved, type Resolved } from './checkResolved';
+import type { SuppressedFinding } from './policy';
+import { finishWithPolicy, readProject } from './project';
 import { classifySpec, type SpecKind } from './spec';
+import { unclaimedNameFinding } from './signals/unclaimedName';
+import { requestedUnpublished, unpublishedFinding } from './signals/unpublished';
+import { recordingAnswers, typosquatFindings } from './signals/typosquat';
+import type { HighImpactIndex } from './similar/highImpact';
 
 export interface ProjectFile {
   /** Project-relative path with forward slashes, e.g. "package.json" or "packages/a/package.json". */
@@ -20,6 +28,10 @@ export interface ProjectFile {
 }
 
 export interface AnalysisInput {
+  /**
+   * Manifests (package.json) and the project's own settings beside them: .vigilrc.json and the package
+   * manager's and Renovate's files (project.ts PROJECT_FILES), named relative to the manifest's folder.
+   */
   files: ProjectFile[];
 }
 
@@ -33,6 +45,17 @@ export interface AnalysisDeps {
   asOf?: Date;
   config: AnalysisConfig;
   signal?: AbortSignalLike;
+  /**
+   * The high-impact packages (npm-high-impact), indexed once per process by the adapter: declared names
+   * close to one of them are `typosquat`. Absent: names are not checked.
+   */
+  highImpact?: HighImpactIndex;
+  /**
+   * The public default registry, to compare packages installed from other registries with
+   * (registry-shadowing). Absent: not checked. The node runtime gives one whose `privateSourceOf` names
+   * only packages routed elsewhere, so nothing else is asked there.
+   */
+  publicRegistry?: PublicRegistry;
 }
 
 export type DependencyStatus = 'checked' | 'not-registry' | 'unresolved' | 'error' | 'cancelled';
@@ -63,14 +86,8 @@ export interface AnalysisResult {
   dependencies: DependencyReport[];
   /** About the analysis as a whole (advisories skipped or unavailable): shown once, not per package. */
   notes: AnalysisNote[];
-}
-
-/** A registry dependency whose version is known, waiting for the advisories before its signals run. */
-interface Resolved {
-  report: DependencyReport;
-  summary: PackageSummary;
-  version: string;
-  source: DataSource | undefined;
+  /** Findings a .vigilrc.json suppression hides, each with the suppression's reason. */
+  suppressed: SuppressedFinding[];
 }
 
 /** Bound on lookups in flight from one analysis; the registry client bounds its own concurrency too. */
@@ -78,14 +95,19 @@ const CONCURRENCY = 16;
 
 export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise<AnalysisResult> {
   const now = deps.asOf ?? deps.now;
-  const result: AnalysisResult = { asOf: now.toISOString(), findings: [], errors: [], dependencies: [], notes: [] };
+  const result: AnalysisResult = { asOf: now.toISOString(), findings: [], errors: [], dependencies: [], notes: [], suppressed: [] };
+  const project = readProject(input.files, deps.config, deps.now);
   const resolved: Resolved[] = [];
+  // Every answer, failures included: a name's typosquat severity depends on what the registry knows of it.
+  const answers = new Map<string, RegistryResult>();
+  const lookup = { ...deps, registry: recordingAnswers(deps.registry, answers) };
   const jobs = input.files
     .filter((file) => isPackageJson(file.path))
     .flatMap((file) => registryDependencies(file, result))
-    .map(({ report, range }) => () => resolveOne(report, range, deps, now, result, resolved));
+    .map(({ report, range }) => () => resolveOne(report, range, lookup, now, result, resolved, project.configFor));
 
   await runBounded(jobs, CONCURRENCY, deps.signal);
+  if (!deps.signal?.aborted) result.findings.push(...typosquatFindings(result.dependencies, answers, deps.highImpact, now, deps.asOf));
   const advisories = await lookupAdvisories(
     resolved.map((r) => ({ package: r.report.package, version: r.version })),
     deps.advisories,
@@ -93,12 +115,12 @@ export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise
     deps.signal,
   );
   result.notes.push(...advisories.notes);
-  for (const { report, summary, version, source } of resolved) {
-    const known = advisories.byPackage.get(report.package) ?? [];
-    result.findings.push(...checkDependency(report, summary, version, now, deps.config, source, known));
-  }
+  const checked = await checkResolved(resolved, advisories.byPackage, deps, now, project.configFor);
+  result.findings.push(...checked.findings);
+  result.notes.push(...checked.notes);
   result.findings.sort(compareFindings);
   result.errors.sort((a, b) => (a.file === b.file ? a.range.start - b.range.start : a.file < b.file ? -1 : 1));
+  finishWithPolicy(result, project, deps.now);
   return result;
 }
 
@@ -155,12 +177,19 @@ async function resolveOne(
   now: Date,
   result: AnalysisResult,
   resolved: Resolved[],
+  configFor: (name: string, version: string) => AnalysisConfig,
 ): Promise<void> {
   if (deps.signal?.aborted) {
     report.status = 'cancelled';
     return;
   }
   const answer = await deps.registry.getPackument(report.package, deps.signal);
+  if (!answer.ok && answer.error.kind === 'not-found') {
+    // The registry says the name is free: that is a finding about the project, not a failure to check it.
+    report.status = 'unresolved';
+    result.findings.push(unclaimedNameFinding(report, answer.error));
+    return;
+  }
   if (!answer.ok) {
     report.status = answer.error.kind === 'cancelled' ? 'cancelled' : 'error';
     if (report.status === 'error') {
@@ -188,6 +217,13 @@ async function resolveOne(
     return;
   }
   const resolution = resolveVersion(summary, range);
+  // A removed release fails resolution too, but "no version satisfies" would hide why: say it first.
+  const gone = requestedUnpublished(summary, range, !resolution.ok);
+  if (gone.length > 0) {
+    report.status = 'unresolved';
+    result.findings.push(unpublishedFinding(report, summary, range, gone, now, configFor(report.package, gone[0] as string)));
+    return;
+  }
   if (!resolution.ok) {
     report.status = 'unresolved';
     result.findings.push({
@@ -209,16 +245,4 @@ async function resolveOne(
 
 function isPackageJson(path: string): boolean {
   return path === 'package.json' || path.endsWith('/package.json');
-}
-
-/** Runs jobs with at most `limit` in flight; stops starting new ones once cancelled. */
-async function runBounded(jobs: Array<() => Promise<void>>, limit: number, signal?: AbortSignalLike): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length && !signal?.aborted) {
-      const job = jobs[next++];
-      if (job) await job();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
 }

@@ -9,12 +9,21 @@ import { day } from './format';
 import { knownGoodPin } from './pin';
 import { publishedBefore, publishHistory } from './registry/history';
 import { own } from './registry/records';
-import type { DataSource, PackageSummary } from './registry/types';
+import type { DataSource, PackageSummary, VersionSummary } from './registry/types';
 import { affects, isMalware } from './advisories/match';
 import type { Advisory } from './advisories/types';
 import { SIGNALS, type SignalHit } from './signals';
 import { advisoryHits } from './signals/advisories';
+import { mergeHits } from './signals/merge';
 import { describeSpecKind, type ClassifiedSpec } from './spec';
+
+/** What the analysis found about the release beyond its own packument (see checkResolved.ts). */
+export interface CheckExtras {
+  /** Hits about the resolved version: from the packages it adds, from the other dependencies (publish-burst). */
+  hits?: readonly SignalHit[];
+  /** More reasons a pin candidate is not known-good (errors through the packages it adds). */
+  unsafe?: (version: VersionSummary) => boolean;
+}
 
 export function checkDependency(
   report: DependencyReport,
@@ -24,6 +33,7 @@ export function checkDependency(
   config: AnalysisConfig,
   source: DataSource | undefined,
   advisories: readonly Advisory[] = [],
+  extra: CheckExtras = {},
 ): Finding[] {
   const version = own(summary.versions, resolved);
   if (!version) return [];
@@ -32,12 +42,13 @@ export function checkDependency(
   const range = report.spec.startsWith('npm:') ? aliasRange(report.spec) : report.spec;
   const hits: SignalHit[] = SIGNALS.map((signal) => signal(context)).filter((hit) => hit !== undefined);
   hits.push(...advisoryHits({ summary, resolved, range, advisories }));
+  mergeHits(hits, extra.hits ?? []);
   escalateNewPublisher(hits);
   if (hits.length === 0) return [];
 
   // A hijack's sibling releases (ua-parser-js 0.7.29, 0.8.0, 1.0.0) must never be offered as the way out.
   const malware = advisories.filter(isMalware);
-  const pin = knownGoodPin(summary, history, range, resolved, now, config, (v) => malware.some((a) => affects(a, v)));
+  const pin = knownGoodPin(summary, history, range, resolved, now, config, (v) => malware.some((a) => affects(a, v)), extra.unsafe);
   const knownMalware = hits.some((hit) => hit.signal === 'known-malware');
   const pinText = pin ? ` Pin ${pin.pin} (published ${day(own(summary.versions, pin.pin)?.publishedAt)})` : '';
   const advice = (hit: SignalHit): string => {

@@ -8,10 +8,22 @@ export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, i
 export const SIGNAL_IDS = [
   'invalid-json',
   'invalid-dependency',
+  'invalid-policy',
+  'invalid-cooldown',
+  'suppression-expired',
   'known-malware',
+  'unclaimed-name',
+  'unpublished',
+  'typosquat',
   'install-script-added',
+  'young-dependency-added',
+  'git-dependency-added',
   'trust-downgrade',
+  'registry-shadowing',
   'new-publisher',
+  'ownership-change',
+  'maintainer-added',
+  'publish-burst',
   'release-line-burst',
   'dormant-release',
   'repository-changed',
@@ -34,10 +46,12 @@ export interface OffsetRange {
 }
 
 export interface Fix {
-  /** Exact version to pin the dependency to. */
+  /** Exact version to pin the dependency to; with `replaceWith`, the declared range to keep for the replacement. */
   pin: string;
   /** Why this version: for people reading the quick-fix or the CLI output. */
   reason: string;
+  /** The package to depend on instead (typosquat: the package the name imitates). */
+  replaceWith?: string;
 }
 
 export type Evidence = Record<string, string | number | boolean | string[] | null | Record<string, unknown>[]>;
@@ -74,7 +88,8 @@ export type NoteCode =
   | 'advisories-skipped' // a replay (asOf): advisories cannot be dated, so they were not asked for
   | 'advisories-unsupported' // the registry has no bulk advisory endpoint
   | 'advisories-unavailable' // the endpoint failed, or offline
-  | 'advisories-incomplete'; // some batches failed: part of the packages were checked
+  | 'advisories-incomplete' // some batches failed: part of the packages were checked
+  | 'shadowing-unavailable'; // the public registry could not be asked about privately installed packages
 
 export interface AnalysisNote {
   code: NoteCode;

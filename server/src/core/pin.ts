@@ -3,7 +3,9 @@
  * (else the newest earlier one, saying it leaves the range) that is past the cooldown, was published by
  * an account that had published the package before, is not deprecated, and raises no error-level signal
  * itself. Only versions visible at the analysis instant are candidates, so a replay never suggests the
- * future. `avoid` rules out more (versions a malware advisory covers: a hijack's sibling releases).
+ * future. `avoid` rules out more (versions a malware advisory covers: a hijack's sibling releases), and
+ * `unsafe` too, asked last and only about candidates that pass everything else, since answering it may
+ * need lookups (errors through the packages a release adds).
  */
 import * as semver from 'semver';
 import type { AnalysisConfig } from './config';
@@ -21,6 +23,7 @@ export function knownGoodPin(
   now: Date,
   config: AnalysisConfig,
   avoid: (version: string) => boolean = () => false,
+  unsafe: (version: VersionSummary) => boolean = () => false,
 ): Fix | undefined {
   const cutoff = now.getTime() - config.cooldownDays * DAY_MS;
   const eligible = history.filter(
@@ -39,7 +42,7 @@ export function knownGoodPin(
     .filter((v) => resolvedIsSemver && semver.lt(v.version, resolved, { loose: true }) && !inRange.includes(v))
     .sort(byVersionDesc);
 
-  const good = (v: VersionSummary): boolean => isKnownGood(summary, history, v, now, config);
+  const good = (v: VersionSummary): boolean => isKnownGood(summary, history, v, now, config) && !unsafe(v);
   const pick = inRange.find(good);
   if (pick) return fix(pick, `the newest release in "${range}"`, '', config);
   const outside = below.find(good);

@@ -23,6 +23,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
  * unreachable registry must not paint every dependency.
  */
 const PACKAGE_ERRORS: Partial<Record<RegistryErrorKind, { code: RegistryDiagnosticCode; severity: Severity }>> = {
+  // A 404 today is the core's unclaimed-name finding; only a replay still reports not-found, for a package
+  // first published after the replayed instant ("did not exist yet").
   'not-found': { code: 'package-not-found', severity: 'warning' },
   'invalid-name': { code: 'invalid-package-name', severity: 'warning' },
 };

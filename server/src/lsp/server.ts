@@ -30,6 +30,7 @@ import {
   type VigilInitializationOptions,
   type WorkspaceTrustParams,
 } from '../protocol';
+import { isPolicyUri, PROJECT_SETTINGS_GLOBS, ProjectSettings } from './projectSettings';
 import { runSafeAsync, runSafeNotification } from './runSafe';
 import { SettingsCache } from './settings';
 import { StatusReporter } from './status';
@@ -125,6 +126,7 @@ class Session {
   private readonly readDirectory: ReadDirectory;
   private readonly reloadNpmConfig: () => void;
   private readonly scanLimits: ScanLimits;
+  private readonly projectSettings: ProjectSettings;
 
   constructor(
     private readonly connection: Connection,
@@ -149,6 +151,15 @@ class Session {
     this.readDirectory = options.readDirectory ?? nodeReadDirectory;
     this.reloadNpmConfig = () => runtime.reloadNpmConfig?.();
     this.scanLimits = options.scanLimits ?? DEFAULT_SCAN_LIMITS;
+    this.projectSettings = new ProjectSettings({
+      read: (uri) => this.read(uri, runtime),
+      openText: (path) => this.documents.all().find((document) => uriToPath(document.uri) === path)?.getText(),
+      readFile: (path) => runtime.readFile(path),
+      publish: (uri, version, diagnostics) => quietly(connection.sendDiagnostics({ uri, version, diagnostics })),
+      now: () => runtime.now(),
+      revalidateManifests: () => this.allUris().forEach((uri) => this.validator.schedule(uri)),
+      log: log.warn,
+    });
     this.validator = new Validator({
       runtime,
       settings: this.settings,
@@ -156,6 +167,7 @@ class Session {
       schedule: options.schedule ?? realSchedule,
       debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
       read: (uri) => this.read(uri, runtime),
+      projectFiles: (uri) => this.projectSettings.files(uri, [...this.folders.values()]),
       publish: (uri, version, diagnostics) => quietly(connection.sendDiagnostics({ uri, version, diagnostics })),
       status: this.status,
       log,
@@ -167,10 +179,11 @@ class Session {
     // The scan marks the status 'checking' synchronously, so the first status sent is not a bogus 'idle'.
     const scanned = this.scan([...this.folders.values()]);
     this.status.start();
-    await Promise.all([this.registerForChanges(), scanned]);
+    await Promise.all([this.registerForChanges(), scanned, this.projectSettings.validateRoots([...this.folders.values()])]);
   }
 
   opened(uri: string): void {
+    if (isPolicyUri(uri)) return this.projectSettings.policyDocument(uri, 'opened');
     const path = uriToPath(uri);
     if (path === undefined || !isPackageJsonUri(uri)) return;
     this.openFiles.set(path, uri);
@@ -178,6 +191,7 @@ class Session {
   }
 
   changed(uri: string): void {
+    if (isPolicyUri(uri)) return this.projectSettings.policyDocument(uri, 'changed');
     if (!isPackageJsonUri(uri)) return;
     // The first content event of a document is its opening: validate at once, debounce only edits.
     if (this.seen.has(uri)) return this.validator.schedule(uri);
@@ -186,6 +200,7 @@ class Session {
   }
 
   closed(uri: string): void {
+    if (isPolicyUri(uri)) return this.projectSettings.policyDocument(uri, 'closed');
     this.seen.delete(uri);
     const path = uriToPath(uri);
     if (path === undefined || !isPackageJsonUri(uri)) return;
@@ -214,10 +229,12 @@ class Session {
 
   filesChanged(changes: readonly FileEvent[]): void {
     // An .npmrc decides registries, tokens and proxies for every file below it: read config again, check all.
+    // The project's settings files (.vigilrc.json, cooldowns) change findings everywhere too.
+    const settingsChanged = this.projectSettings.filesChanged(changes);
     if (changes.some((change) => isNpmrcUri(change.uri))) {
       this.reloadNpmConfig();
       void this.validator.validateAll(this.allUris());
-    }
+    } else if (settingsChanged) void this.validator.validateAll(this.allUris());
     for (const change of changes) {
       const path = uriToPath(change.uri);
       if (path === undefined || !isPackageJsonUri(change.uri)) continue;
@@ -319,7 +336,7 @@ class Session {
     }
     if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/package.json' }, { globPattern: '**/.npmrc' }],
+        watchers: ['**/package.json', ...PROJECT_SETTINGS_GLOBS].map((globPattern) => ({ globPattern })),
       });
     }
     if (workspace?.workspaceFolders) {

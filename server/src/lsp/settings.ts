@@ -9,6 +9,7 @@
  * Whether the workspace is trusted comes from the client and decides whether the project's .npmrc is read.
  */
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../core/config';
+import { POLICY_SEVERITIES, POLICY_SIGNALS } from '../core/policy';
 import { DEFAULT_SETTINGS, type VigilInitializationOptions, type VigilSettings } from '../protocol';
 
 /** Settings as the analysis uses them. */
@@ -138,7 +139,17 @@ export function normalizeSettings(raw: unknown, init: VigilInitializationOptions
   const cooldownDays =
     typeof cooldown === 'number' && Number.isFinite(cooldown) && cooldown >= 0 ? cooldown : DEFAULT_SETTINGS.cooldownDays;
   const asOf = stringOr(value['asOf'], '') || stringOr(init.asOf, '');
-  return { registry, cooldownDays, asOf };
+  const severity = severitySettings(value['severity']);
+  return { registry, cooldownDays, asOf, ...(severity && { severity }) };
+}
+
+/** `vigil.severity`: entries with a known signal id and severity; the rest is ignored, like any wrong type. */
+function severitySettings(raw: unknown): VigilSettings['severity'] {
+  if (!isRecord(raw)) return undefined;
+  const entries = Object.entries(raw).filter(
+    ([signal, level]) => (POLICY_SIGNALS as readonly string[]).includes(signal) && (POLICY_SEVERITIES as readonly unknown[]).includes(level),
+  );
+  return entries.length > 0 ? (Object.fromEntries(entries) as VigilSettings['severity']) : undefined;
 }
 
 export function effectiveSettings(
@@ -146,7 +157,8 @@ export function effectiveSettings(
   init: VigilInitializationOptions,
   warn: (message: string) => void,
 ): EffectiveSettings {
-  const effective: EffectiveSettings = { settings, config: { ...DEFAULT_CONFIG, cooldownDays: settings.cooldownDays } };
+  const config: AnalysisConfig = { ...DEFAULT_CONFIG, cooldownDays: settings.cooldownDays, ...(settings.severity && { severity: settings.severity }) };
+  const effective: EffectiveSettings = { settings, config };
   if (settings.registry) {
     effective.registryUrl = settings.registry;
     effective.registrySource = 'vigil.registry';

@@ -6,9 +6,10 @@
  */
 import { dirname } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
-import { analyze, type AnalysisDeps, type AnalysisResult } from '../core/analyze';
+import { analyze, type AnalysisDeps, type AnalysisResult, type ProjectFile } from '../core/analyze';
 import type { AdvisorySource } from '../core/advisories/types';
-import type { Registry, RegistryResult } from '../core/registry/types';
+import type { PublicRegistry, Registry, RegistryResult } from '../core/registry/types';
+import type { CachingPublicRegistry } from '../node/publicRegistry';
 import type { CachingAdvisorySource, CachingRegistry, Runtime } from '../node/runtime';
 import { toDiagnostics } from './convert';
 import { describeError } from './runSafe';
@@ -39,6 +40,11 @@ export interface ValidatorDeps {
   debounceMs: number;
   /** The open document's text, or the file on disk; undefined when it no longer exists. */
   read(uri: string): Promise<DocumentSource | undefined>;
+  /**
+   * The project's own settings files beside the manifest and at its workspace root (.vigilrc.json,
+   * pnpm-workspace.yaml, …), named relative to the manifest's folder. Absent: none.
+   */
+  projectFiles?(uri: string): Promise<ProjectFile[]>;
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   status: StatusReporter;
   log: { info(message: string): void; error(message: string): void };
@@ -55,6 +61,11 @@ const PENDING: RegistryResult = {
 /** The registry as memory alone knows it. Misses answer 'cancelled', which the analysis counts as not checked. */
 export function memoryOnly(registry: CachingRegistry): Registry {
   return { getPackument: (name) => Promise.resolve(registry.peek(name) ?? PENDING) };
+}
+
+/** The public registry as memory alone knows it (registry-shadowing); misses count as not asked yet. */
+export function memoryOnlyPublic(publicRegistry: CachingPublicRegistry): PublicRegistry {
+  return { url: publicRegistry.url, privateSourceOf: (name) => publicRegistry.privateSourceOf(name), getPackument: (name) => Promise.resolve(publicRegistry.peek(name) ?? PENDING) };
 }
 
 /** Advisories as memory alone knows them; the rest count as not checked yet, which adds no note. */
@@ -157,15 +168,26 @@ export class Validator {
     const advisories = await this.deps.runtime.advisories(registrySettings);
     if (signal.aborted) return;
 
-    const input = { files: [{ path: FILE, text: source.text }] };
-    const base: Omit<AnalysisDeps, 'registry'> = { now: this.deps.runtime.now(), config: settings.config, signal };
+    // An untrusted workspace's files must not silence Vigil (suppressions, severity off, a zero cooldown).
+    const companions = settings.untrustedWorkspace ? [] : ((await this.deps.projectFiles?.(uri)) ?? []);
+    if (signal.aborted) return;
+    const input = { files: [{ path: FILE, text: source.text }, ...companions] };
+    const highImpact = await this.deps.runtime.highImpact?.();
+    if (signal.aborted) return;
+    const base: Omit<AnalysisDeps, 'registry'> = { now: this.deps.runtime.now(), config: settings.config, signal, ...(highImpact && { highImpact }) };
     if (settings.asOf) base.asOf = settings.asOf;
 
-    const quick = await analyze(input, { ...base, registry: memoryOnly(registry), advisories: memoryOnlyAdvisories(advisories) });
+    const publicRegistry = registry.publicRegistry;
+    const quick = await analyze(input, {
+      ...base,
+      registry: memoryOnly(registry),
+      advisories: memoryOnlyAdvisories(advisories),
+      ...(publicRegistry && { publicRegistry: memoryOnlyPublic(publicRegistry) }),
+    });
     if (signal.aborted) return;
     this.report(uri, source, quick, registry, settings.asOf);
 
-    const full = await analyze(input, { ...base, registry, advisories });
+    const full = await analyze(input, { ...base, registry, advisories, ...(publicRegistry && { publicRegistry }) });
     if (signal.aborted) return;
     this.report(uri, source, full, registry, settings.asOf);
   }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AdvisoryClients, type AdvisoryTuning } from './advisoryClient';
 import { defaultCacheDir } from './diskCache';
+import { highImpactIndex } from './highImpact';
 import { readNpmConfig, type NpmLocationOptions } from './npmConfig';
 import { RegistryPool, routeRegistries, type ClientTuning } from './registries';
 import type { CachingRegistry, RegistrySettings, Runtime } from './runtime';
@@ -55,6 +56,7 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
     now: () => new Date(),
     readFile: (path) => readFile(path, 'utf8'),
     log,
+    highImpact: highImpactIndex,
     registry(settings) {
       const cacheDir = settings.cacheDir === null ? null : settings.cacheDir ? resolve(settings.cacheDir) : defaultCacheDir(env);
       // The project folder matters even with an explicit URL: its .npmrc still says scopes, tokens and proxies.
@@ -67,6 +69,7 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
         settings.httpProxy ?? '',
         settings.httpProxyStrictSSL ?? true,
         settings.untrustedWorkspace ?? false,
+        settings.publicRegistryUrl === undefined ? '' : settings.publicRegistryUrl,
       ]);
       let registry = bySettings.get(key);
       if (!registry) {

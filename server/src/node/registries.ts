@@ -14,6 +14,7 @@ import { DiskCache } from './diskCache';
 import type { RegistryCredentials } from './npmAuth';
 import type { NpmConfig } from './npmConfig';
 import { proxyFor, withEditorProxy, type ProxyRules } from './proxy';
+import { publicRegistryFor, type CachingPublicRegistry } from './publicRegistry';
 import { createAgents, type TlsSettings } from './proxyAgents';
 import { RegistryClient, type RegistryClientOptions } from './registryClient';
 import { normalizeRegistryUrl } from './registryUrl';
@@ -92,12 +93,28 @@ export function routeRegistries(settings: RegistrySettings, npm: NpmConfig, cach
   for (const [scope, mapping] of npm.scopes) {
     scoped.set(scope, mapping.registry === undefined ? unusableRegistry(`${scope}:registry in ${mapping.source}`) : open(mapping.registry));
   }
-  return new RoutedRegistry(fallback, scoped, source);
+  const routed = new RoutedRegistry(fallback, scoped, source);
+  const comparedWith = publicClient(settings.publicRegistryUrl, fallback, open);
+  routed.publicRegistry = comparedWith ? publicRegistryFor(routed, comparedWith) : undefined;
+  return routed;
+}
+
+/**
+ * The client of the public registry for registry-shadowing: the default registry unless the settings
+ * name another one; none when they say null, or name something that is not an http(s) URL (fail closed).
+ */
+function publicClient(setting: string | null | undefined, fallback: CachingRegistry, open: (url: string) => CachingRegistry): CachingRegistry | undefined {
+  if (setting === null) return undefined;
+  if (setting === undefined || setting === '') return fallback;
+  const url = normalizeRegistryUrl(setting);
+  return url === undefined ? undefined : open(url);
 }
 
 /** Dispatches each name to its scope's registry or the default one; reports the default one's URL and source. */
 export class RoutedRegistry implements CachingRegistry {
   readonly registrySource: string;
+  /** Set by routeRegistries: the public registry packages of other registries are compared with. */
+  publicRegistry: CachingPublicRegistry | undefined;
   readonly #default: CachingRegistry;
   readonly #scoped: ReadonlyMap<string, CachingRegistry>;
 

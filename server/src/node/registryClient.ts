@@ -318,7 +318,10 @@ export function describeError(kind: RegistryErrorKind, context: ErrorContext): R
     offline: `Offline, and ${name} is not in the cache.`,
     cancelled: `The lookup of ${name} was cancelled.`,
   };
-  return status !== undefined ? { kind, message: messages[kind], status } : { kind, message: messages[kind] };
+  const error: RegistryError = status !== undefined ? { kind, message: messages[kind], status } : { kind, message: messages[kind] };
+  // Which registry answered, for findings that name it (unclaimed-name); not for lookups that asked none.
+  if (registry && kind !== 'invalid-name' && kind !== 'offline' && kind !== 'cancelled') error.registry = registry;
+  return error;
 }
 
 function formatBytes(count: number): string {

@@ -6,6 +6,8 @@ import type { AdvisoryQuery, AdvisoryResult, AdvisorySource } from '../core/advi
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Registry, RegistryResult } from '../core/registry/types';
+import type { HighImpactIndex } from '../core/similar/highImpact';
+import type { CachingPublicRegistry } from './publicRegistry';
 
 export interface RegistrySettings {
   /**
@@ -27,6 +29,12 @@ export interface RegistrySettings {
   httpProxyStrictSSL?: boolean;
   /** An untrusted workspace: the project's `.npmrc` is ignored (user, global, builtin config and the environment only). */
   untrustedWorkspace?: boolean;
+  /**
+   * The public registry that packages from other registries are compared with (registry-shadowing).
+   * Undefined: the default registry (npm's `registry`, or registryUrl), so only packages of scopes routed
+   * elsewhere are compared. A URL: that registry, and every package not installed from it. null: no check.
+   */
+  publicRegistryUrl?: string | null;
 }
 
 export interface RegistryStats {
@@ -46,6 +54,8 @@ export interface CachingRegistry extends Registry {
   readonly stats: RegistryStats;
   /** How to reach the (default) registry, for other endpoints on it (advisories): same credentials rule, same connections. */
   readonly access?: RegistryAccess;
+  /** The public registry to compare packages from other registries with (registry-shadowing); absent: none. */
+  readonly publicRegistry?: CachingPublicRegistry | undefined;
 }
 
 export interface RegistryAccess {
@@ -69,6 +79,8 @@ export interface Runtime {
   /** The advisory endpoint of the registry these settings select (offline: never asked); shared like registry(). */
   advisories(settings: RegistrySettings): Promise<CachingAdvisorySource>;
   log(message: string): void;
+  /** The high-impact package list, indexed for typosquat checks (built once). Optional: fakes need none. */
+  highImpact?(): Promise<HighImpactIndex>;
   /** Forget npm configuration read so far (an .npmrc changed, or the user asked to refresh). Optional: fakes need none. */
   reloadNpmConfig?(): void;
 }

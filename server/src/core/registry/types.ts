@@ -71,6 +71,8 @@ export interface RegistryError {
   /** A sentence for people. Never contains tokens or response bodies. */
   message: string;
   status?: number;
+  /** The registry that was asked (URL without credentials), when known: findings name it (unclaimed-name). */
+  registry?: string;
 }
 
 /** Where an answer came from, so findings can say how old their data is. */
@@ -93,4 +95,16 @@ export interface AbortSignalLike {
 /** The registry as the core sees it. Implementations live outside the core (node/, tests). */
 export interface Registry {
   getPackument(name: string, signal?: AbortSignalLike): Promise<RegistryResult>;
+}
+
+/**
+ * The public default registry, for registry-shadowing: asked only about packages the project gets from
+ * another registry (a scope routed elsewhere, or a private default one). Implementations live outside the
+ * core (node/publicRegistry.ts, tests); without one, shadowing is not checked.
+ */
+export interface PublicRegistry extends Registry {
+  /** Its URL, without credentials. */
+  readonly url: string;
+  /** The registry `name` is installed from when that is not this one; undefined: nothing to compare. */
+  privateSourceOf(name: string): string | undefined;
 }

@@ -1,9 +1,17 @@
-/** The table of signals, in the order their findings are listed for one dependency. */
+/**
+ * The table of per-version signals that read nothing but the package's own history, in the order their
+ * findings are listed for one dependency. The pin selection runs it on every candidate. Signals that need
+ * other packuments or the whole project (young-dependency-added, install scripts of new dependencies,
+ * publish-burst, registry-shadowing, unclaimed-name, unpublished) run from checkResolved.ts and analyze.ts.
+ */
 import { deprecated } from './deprecated';
 import { dormantRelease } from './dormantRelease';
+import { gitDependencyAdded } from './gitDependencyAdded';
 import { installScriptAdded } from './installScriptAdded';
+import { maintainerAdded } from './maintainerAdded';
 import { newBin } from './newBin';
 import { newPublisher } from './newPublisher';
+import { ownershipChange } from './ownershipChange';
 import { recentRelease } from './recentRelease';
 import { releaseLineBurst } from './releaseLineBurst';
 import { repositoryChanged } from './repositoryChanged';
@@ -12,8 +20,11 @@ import type { Signal } from './types';
 
 export const SIGNALS: readonly Signal[] = [
   installScriptAdded,
+  gitDependencyAdded,
   trustDowngrade,
   newPublisher,
+  ownershipChange,
+  maintainerAdded,
   releaseLineBurst,
   dormantRelease,
   repositoryChanged,

@@ -3,6 +3,8 @@
  * pulled within hours or days (chalk/debug 2025: about two hours), so waiting a few days before taking a
  * new release avoids most of them at almost no cost.
  */
+import type { AnalysisConfig } from '../config';
+import { describeCooldown } from '../cooldown';
 import { day, DAY_MS, duration } from '../format';
 import { publisherLabel } from '../registry/history';
 import type { Signal } from './types';
@@ -17,7 +19,7 @@ export const recentRelease: Signal = ({ summary, version, now, config }) => {
     severity: 'warning',
     message:
       `${summary.name}@${version.version} was published ${duration(age)} ago (${version.publishedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
-      `by ${publisherLabel(version)}), inside the ${config.cooldownDays}-day cooldown. Malicious releases are usually caught ` +
+      `by ${publisherLabel(version)}), inside ${cooldownPhrase(config)}. Malicious releases are usually caught ` +
       `and removed within days; let this one age before installing it.`,
     evidence: {
       version: version.version,
@@ -26,6 +28,15 @@ export const recentRelease: Signal = ({ summary, version, now, config }) => {
       ageHours: Math.floor(age / 3_600_000),
       cooldownDays: config.cooldownDays,
       publisher: version.publisher?.name ?? null,
+      // The hover says which project file set the cooldown, so a surprising one can be traced.
+      ...(config.cooldownOrigin && { cooldownSource: config.cooldownOrigin.text, cooldownFile: config.cooldownOrigin.file }),
+      ...(config.cooldownOrigin?.others.length && { cooldownOtherSources: config.cooldownOrigin.others }),
     },
   };
 };
+
+/** "the 3-day cooldown", or with the project's own: "the project's cooldown of 1 day (pnpm-workspace.yaml sets …)". */
+function cooldownPhrase(config: AnalysisConfig): string {
+  if (config.cooldownOrigin) return `the project's cooldown of ${describeCooldown(config)}`;
+  return Number.isInteger(config.cooldownDays) ? `the ${config.cooldownDays}-day cooldown` : `the cooldown of ${describeCooldown(config)}`;
+}
