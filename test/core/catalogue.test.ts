@@ -11,6 +11,7 @@ import { releaseLine, releaseLineBurst } from '../../server/src/core/signals/rel
 import { normalizeRepository, repositoryChanged } from '../../server/src/core/signals/repositoryChanged';
 import { trustDowngrade } from '../../server/src/core/signals/trustDowngrade';
 import type { Signal } from '../../server/src/core/signals';
+import { DEFAULT_CONFIG, type AnalysisConfig } from '../../server/src/core/config';
 import { at, CI, contextOf, summaryOf, type Release } from '../helpers/coreBuilders';
 
 interface Case {
@@ -20,6 +21,8 @@ interface Case {
   target: string;
   /** When the analysis runs; default: one hour after the target's release. */
   now?: string;
+  /** Thresholds from .vigilrc.json. */
+  config?: Partial<AnalysisConfig>;
   severity?: 'error' | 'warning' | 'information';
   /** Evidence fields that must match exactly. */
   evidence?: Record<string, unknown>;
@@ -83,6 +86,15 @@ const CASES: Case[] = [
   },
   { name: 'dormant-release: 364 days is not dormant', signal: dormantRelease, releases: [{ version: '1.0.0', at: at(0), by: 'sam' }, { version: '1.1.0', at: at(364), by: 'sam' }], target: '1.1.0' },
   { name: 'dormant-release: exactly 365 days is', signal: dormantRelease, releases: [{ version: '1.0.0', at: at(0), by: 'sam' }, { version: '1.1.0', at: at(365), by: 'sam' }], target: '1.1.0', severity: 'warning', evidence: { silentDays: 365 } },
+  {
+    name: 'dormant-release: thresholds.dormantReleaseDays 180 makes 200 silent days dormant',
+    signal: dormantRelease,
+    releases: [{ version: '1.0.0', at: at(0), by: 'sam' }, { version: '1.1.0', at: at(200), by: 'sam' }],
+    target: '1.1.0',
+    config: { dormantReleaseDays: 180 },
+    severity: 'warning',
+    evidence: { silentDays: 200 },
+  },
   { name: 'dormant-release: the first release', signal: dormantRelease, releases: [{ version: '1.0.0', at: at(0), by: 'sam' }], target: '1.0.0' },
   {
     name: 'release-line-burst: three lines within minutes (ua-parser-js)',
@@ -108,6 +120,24 @@ const CASES: Case[] = [
     signal: releaseLineBurst,
     releases: [{ version: '2.1.1', at: at(5, 0), by: 'f' }, { version: '2.1.2', at: at(5, 10), by: 'f' }, { version: '2.2.0', at: at(5, 20), by: 'f' }],
     target: '2.2.0',
+  },
+  {
+    name: 'release-line-burst: two lines are a burst when thresholds.releaseLineBurstLines is 2',
+    signal: releaseLineBurst,
+    releases: [{ version: '1.4.2', at: at(5, 0), by: 'f' }, { version: '2.1.1', at: at(5, 30), by: 'f' }],
+    target: '2.1.1',
+    config: { releaseLineBurstLines: 2 },
+    severity: 'warning',
+    evidence: { lines: ['1', '2'], windowHours: 6 },
+  },
+  {
+    name: 'release-line-burst: lines a day apart are a burst within a 48-hour window',
+    signal: releaseLineBurst,
+    releases: [{ version: '1.0.0', at: at(1), by: 'f' }, { version: '2.0.0', at: at(2), by: 'f' }, { version: '3.0.0', at: at(3), by: 'f' }],
+    target: '2.0.0',
+    config: { releaseLineBurstHours: 48 },
+    severity: 'warning',
+    evidence: { lines: ['1', '2', '3'], windowHours: 48 },
   },
   {
     name: 'release-line-burst: lines spread over days are not a burst',
@@ -156,7 +186,7 @@ for (const c of CASES) {
   test(c.name, () => {
     const summary = summaryOf('pkg', c.releases);
     const published = c.releases.find((r) => r.version === c.target)?.at as string;
-    const hit = c.signal(contextOf(summary, c.target, c.now ?? plusHour(published)));
+    const hit = c.signal(contextOf(summary, c.target, c.now ?? plusHour(published), { ...DEFAULT_CONFIG, ...c.config }));
     if (c.severity === undefined) {
       assert.equal(hit, undefined, hit?.message);
       return;

@@ -8,6 +8,12 @@ export interface AnalysisConfig {
   publishBurstPackages?: number;
   /** ... within this many hours. Default 2. */
   publishBurstHours?: number;
+  /** dormant-release: a release after at least this many days without one. Default 365. */
+  dormantReleaseDays?: number;
+  /** release-line-burst: releases this many hours apart or closer form one burst. Default 6. */
+  releaseLineBurstHours?: number;
+  /** release-line-burst: ... on at least this many release lines. Default 3. */
+  releaseLineBurstLines?: number;
   /**
    * Where `cooldownDays` came from when it is the project's own setting (pnpm-workspace.yaml, …): named in
    * recent-release's message and evidence. Absent: Vigil's default, setting or .vigilrc.json.

@@ -43,6 +43,9 @@ export interface Thresholds {
   youngDependencyDays?: number;
   publishBurstPackages?: number;
   publishBurstHours?: number;
+  dormantReleaseDays?: number;
+  releaseLineBurstHours?: number;
+  releaseLineBurstLines?: number;
 }
 
 export interface Policy {

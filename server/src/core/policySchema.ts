@@ -33,6 +33,9 @@ export function policySchema(): Record<string, unknown> {
           youngDependencyDays: threshold('`young-dependency-added`: an added dependency created fewer days than this before the release (default 30).'),
           publishBurstPackages: threshold('`publish-burst`: this many of the project\'s packages released by one account (default 3)…'),
           publishBurstHours: threshold('…within this many hours (default 2).'),
+          dormantReleaseDays: threshold('`dormant-release`: a release after at least this many days without any (default 365).'),
+          releaseLineBurstHours: threshold('`release-line-burst`: releases this many hours apart or closer form one burst (default 6)…'),
+          releaseLineBurstLines: threshold('…on at least this many release lines (default 3).'),
         },
       },
       allowedRegistries: {

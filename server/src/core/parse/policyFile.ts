@@ -26,7 +26,15 @@ export interface ParsedPolicy {
 }
 
 const TOP_KEYS = ['$schema', 'severity', 'thresholds', 'allowedRegistries', 'suppressions'];
-const THRESHOLD_KEYS: ReadonlyArray<keyof Thresholds> = ['cooldownDays', 'youngDependencyDays', 'publishBurstPackages', 'publishBurstHours'];
+const THRESHOLD_KEYS: ReadonlyArray<keyof Thresholds> = [
+  'cooldownDays',
+  'youngDependencyDays',
+  'publishBurstPackages',
+  'publishBurstHours',
+  'dormantReleaseDays',
+  'releaseLineBurstHours',
+  'releaseLineBurstLines',
+];
 const SUPPRESSION_KEYS = ['package', 'signal', 'reason', 'expires'];
 const SIGNALS_HINT = 'a signal id such as recent-release (see docs/signals.md)';
 /** YYYY-MM-DD, or a date-time with a zone (without one it would mean a different instant on every machine). */

@@ -8,13 +8,14 @@ import { publisherLabel } from '../registry/history';
 import type { Signal } from './types';
 import { fadesWithTime } from './vetting';
 
-export const DORMANCY_MS = 365 * 24 * 60 * 60 * 1000;
+export const DORMANCY_DAYS = 365;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const dormantRelease: Signal = fadesWithTime(({ summary, version, earlier }) => {
+export const dormantRelease: Signal = fadesWithTime(({ summary, version, earlier, config }) => {
   const previous = earlier[0];
   if (!previous || version.publishedAt === undefined || previous.publishedAt === undefined) return undefined;
   const gap = Date.parse(version.publishedAt) - Date.parse(previous.publishedAt);
-  if (gap < DORMANCY_MS) return undefined;
+  if (gap < (config.dormantReleaseDays ?? DORMANCY_DAYS) * DAY_MS) return undefined;
   return {
     signal: 'dormant-release',
     severity: 'warning',

@@ -11,7 +11,7 @@ import type { VersionSummary } from '../registry/types';
 import type { Signal } from './types';
 import { fadesWithTime } from './vetting';
 
-export const BURST_WINDOW_MS = 6 * 60 * 60 * 1000;
+export const BURST_WINDOW_HOURS = 6;
 const MIN_LINES = 3;
 
 /** A release line: the major version, or major.minor while the major is 0 (where minors break). */
@@ -21,16 +21,18 @@ export function releaseLine(version: string): string | undefined {
   return parsed.major === 0 ? `0.${parsed.minor}` : `${parsed.major}`;
 }
 
-export const releaseLineBurst: Signal = fadesWithTime(({ summary, version }) => {
+export const releaseLineBurst: Signal = fadesWithTime(({ summary, version, config }) => {
+  const windowHours = config.releaseLineBurstHours ?? BURST_WINDOW_HOURS;
+  const windowMs = windowHours * 3_600_000;
   if (version.publishedAt === undefined) return undefined;
   const at = Date.parse(version.publishedAt);
-  const burst = publishHistory(summary).filter((v) => Math.abs(Date.parse(v.publishedAt as string) - at) <= BURST_WINDOW_MS);
+  const burst = publishHistory(summary).filter((v) => Math.abs(Date.parse(v.publishedAt as string) - at) <= windowMs);
   const lines = new Map<string, VersionSummary>();
   for (const release of burst) {
     const line = releaseLine(release.version);
     if (line !== undefined && !lines.has(line)) lines.set(line, release);
   }
-  if (lines.size < MIN_LINES) return undefined;
+  if (lines.size < (config.releaseLineBurstLines ?? MIN_LINES)) return undefined;
   const named = burst.map((v) => `${v.version} (${(v.publishedAt as string).slice(11, 16)} UTC, by ${v.publisher?.name ?? 'unknown'})`);
   const first = burst[0]?.publishedAt as string;
   return {
@@ -38,7 +40,7 @@ export const releaseLineBurst: Signal = fadesWithTime(({ summary, version }) => 
     severity: 'warning',
     message:
       `${summary.name}@${version.version} is one of ${burst.length} releases on ${lines.size} release lines published within ` +
-      `${BURST_WINDOW_MS / 3_600_000} hours of each other on ${first.slice(0, 10)}: ${list(named)}. Publishing on every line at once is ` +
+      `${windowHours} hours of each other on ${first.slice(0, 10)}: ${list(named)}. Publishing on every line at once is ` +
       `how stolen-token releases reach every range (ua-parser-js, coa, rc, Shai-Hulud); a security backport looks the same, so check which it is.`,
     evidence: {
       version: version.version,
@@ -46,7 +48,7 @@ export const releaseLineBurst: Signal = fadesWithTime(({ summary, version }) => 
       lines: [...lines.keys()],
       versions: burst.map((v) => v.version),
       publishers: [...new Set(burst.map((v) => v.publisher?.name ?? 'unknown'))],
-      windowHours: BURST_WINDOW_MS / 3_600_000,
+      windowHours,
     },
   };
 }, '', 'drop');
