@@ -11,8 +11,9 @@ import * as semver from 'semver';
 import type { AnalysisConfig } from './config';
 import type { Fix } from './finding';
 import { day, DAY_MS } from './format';
-import { publishedBefore, publisherLabel } from './registry/history';
+import { publishedBefore, publisherLabel, publishTimes } from './registry/history';
 import type { PackageSummary, VersionSummary } from './registry/types';
+import { parseRange, parseVersion } from './resolve';
 import { SIGNALS } from './signals';
 
 export function knownGoodPin(
@@ -26,21 +27,26 @@ export function knownGoodPin(
   unsafe: (version: VersionSummary) => boolean = () => false,
 ): Fix | undefined {
   const cutoff = now.getTime() - config.cooldownDays * DAY_MS;
-  const eligible = history.filter(
-    (v) =>
-      v.version !== resolved &&
-      !avoid(v.version) &&
-      semver.valid(v.version, { loose: true }) !== null &&
-      semver.prerelease(v.version, { loose: true }) === null &&
-      Date.parse(v.publishedAt as string) <= cutoff,
-  );
-  const byVersionDesc = (a: VersionSummary, b: VersionSummary): number => semver.rcompare(a.version, b.version, { loose: true });
-  const validRange = semver.validRange(range, { loose: true }) !== null;
-  const inRange = validRange ? eligible.filter((v) => semver.satisfies(v.version, range, { loose: true })).sort(byVersionDesc) : [];
-  const resolvedIsSemver = semver.valid(resolved, { loose: true }) !== null;
-  const below = eligible
-    .filter((v) => resolvedIsSemver && semver.lt(v.version, resolved, { loose: true }) && !inRange.includes(v))
-    .sort(byVersionDesc);
+  // Each version string is parsed once here, not again on every satisfies() and every comparison of a sort.
+  const parsed = new Map<VersionSummary, semver.SemVer>();
+  const times = publishTimes(history);
+  const eligible = history.filter((v, i) => {
+    if (v.version === resolved || avoid(v.version)) return false;
+    const version = parseVersion(v.version);
+    if (version === null || version.prerelease.length > 0 || !((times[i] as number) <= cutoff)) return false;
+    parsed.set(v, version);
+    return true;
+  });
+  const semverOf = (v: VersionSummary): semver.SemVer => parsed.get(v) as semver.SemVer;
+  // semver.rcompare(a, b) is b.compare(a).
+  const byVersionDesc = (a: VersionSummary, b: VersionSummary): number => semverOf(b).compare(semverOf(a));
+  const matcher = parseRange(range);
+  const inRange = matcher ? eligible.filter((v) => matcher.test(semverOf(v))).sort(byVersionDesc) : [];
+  const resolvedVersion = parseVersion(resolved);
+  const inRangeSet = new Set(inRange);
+  const below = resolvedVersion
+    ? eligible.filter((v) => semverOf(v).compare(resolvedVersion) < 0 && !inRangeSet.has(v)).sort(byVersionDesc)
+    : [];
 
   const good = (v: VersionSummary): boolean => isKnownGood(summary, history, v, now, config) && !unsafe(v);
   const pick = inRange.find(good);

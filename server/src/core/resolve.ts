@@ -9,6 +9,33 @@ import type { PackageSummary } from './registry/types';
 
 export type Resolution = { ok: true; version: string } | { ok: false; message: string };
 
+const LOOSE = { loose: true } as const;
+
+/**
+ * `semver.parse(version, { loose: true })`. Parse once and reuse the object: semver's string helpers
+ * (satisfies, rcompare, lt, valid) parse their arguments again on every call, and a sort calls them
+ * n log n times.
+ */
+export function parseVersion(version: string): semver.SemVer | null {
+  try {
+    return new semver.SemVer(version, LOOSE);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The range `semver.satisfies(v, range, { loose: true })` would build, built once; null exactly when
+ * `semver.validRange(range, { loose: true })` is null. `test()` of a parsed version is satisfies().
+ */
+export function parseRange(range: string): semver.Range | null {
+  try {
+    return new semver.Range(range, LOOSE);
+  } catch {
+    return null;
+  }
+}
+
 export function resolveVersion(summary: PackageSummary, rawRange: string): Resolution {
   const spec = rawRange.trim();
   const latest = own(summary.distTags, 'latest');
@@ -16,7 +43,8 @@ export function resolveVersion(summary: PackageSummary, rawRange: string): Resol
   if (tagged !== undefined && own(summary.versions, tagged)) return { ok: true, version: tagged };
 
   const range = spec === '' || spec === 'latest' ? '*' : spec;
-  if (semver.validRange(range, { loose: true }) === null) {
+  const matcher = parseRange(range);
+  if (matcher === null) {
     return {
       ok: false,
       message: `The declared version is neither a semver range nor a dist-tag of ${summary.name} (its tags: ${Object.keys(summary.distTags).slice(0, 10).join(', ') || 'none'}). npm would fail to install it.`,
@@ -24,19 +52,26 @@ export function resolveVersion(summary: PackageSummary, rawRange: string): Resol
   }
   const latestVersion = latest === undefined ? undefined : own(summary.versions, latest);
   if (latest !== undefined && latestVersion && !latestVersion.deprecated) {
-    if (range === '*' || semver.satisfies(latest, range, { loose: true })) return { ok: true, version: latest };
+    if (range === '*' || matcher.test(latest)) return { ok: true, version: latest };
   }
-  const candidates = Object.keys(summary.versions).filter((v) => semver.satisfies(v, range, { loose: true }));
+  const parsed = new Map<string, semver.SemVer>();
+  const candidates = Object.keys(summary.versions).filter((v) => {
+    const version = parseVersion(v);
+    if (version === null || !matcher.test(version)) return false;
+    parsed.set(v, version);
+    return true;
+  });
   if (candidates.length === 0) {
     return {
       ok: false,
       message: `No published version of ${summary.name} satisfies the declared range (latest is ${latest ?? 'unknown'}). npm would fail to install it.`,
     };
   }
+  const deprecated = (v: string): number => Number(Boolean(own(summary.versions, v)?.deprecated));
   candidates.sort((a, b) => {
-    const deprecation = Number(Boolean(own(summary.versions, a)?.deprecated)) - Number(Boolean(own(summary.versions, b)?.deprecated));
-    return deprecation !== 0 ? deprecation : semver.rcompare(a, b, { loose: true });
+    const deprecation = deprecated(a) - deprecated(b);
+    // semver.rcompare(a, b) is b.compare(a).
+    return deprecation !== 0 ? deprecation : (parsed.get(b) as semver.SemVer).compare(parsed.get(a) as semver.SemVer);
   });
   return { ok: true, version: candidates[0] as string };
 }
-

@@ -3,8 +3,10 @@
  * with `{name: [versions]}` (gzipped, as npm sends it), answered with `{name: [advisory]}` for the
  * advisories that affect any of those versions. Batched, bounded (timeouts, size cap), cancellable, and
  * every failure is a value. Answers are kept in memory per name@version for a freshness window, so an
- * editor re-validating on every edit does not ask again; a registry without the endpoint (404/405/501:
- * Verdaccio, Artifactory without audit, mirrors) is remembered as such and not asked again for that window.
+ * editor re-validating on every edit does not ask again, and on disk (advisoryCache.ts) when there is a
+ * cache folder, so a CLI run within the window does not either; a registry without the endpoint
+ * (404/405/501: Verdaccio, Artifactory without audit, mirrors) is remembered as such and not asked again
+ * for that window.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -15,6 +17,7 @@ import type { Advisory, AdvisoryError, AdvisoryErrorKind, AdvisoryQuery, Advisor
 import { readBulkResponse } from '../core/advisories/wire';
 import { define, own } from '../core/registry/records';
 import type { AbortSignalLike } from '../core/registry/types';
+import { AdvisoryDiskCache, type StoredAnswer } from './advisoryCache';
 import { isEventSignal, WeightedLru } from './concurrency';
 import { httpGet, type HttpGetResult } from './httpGet';
 import type { CachingAdvisorySource, RegistryAccess } from './runtime';
@@ -51,6 +54,9 @@ export interface AdvisoryClientOptions {
    * no credentials, own direct connections.
    */
   access?: RegistryAccess;
+  /** Folder of the disk cache (the summaries' one); answers are kept there for `freshMs`. Null or absent: memory only. */
+  cacheDir?: string | null;
+  log?: (message: string) => void;
 }
 
 export interface AdvisoryStats {
@@ -59,7 +65,7 @@ export interface AdvisoryStats {
   memoryHits: number;
 }
 
-type Settings = Required<Omit<AdvisoryClientOptions, 'access'>>;
+type Settings = Required<Omit<AdvisoryClientOptions, 'access' | 'cacheDir' | 'log'>>;
 type BatchResult = { ok: true; advisories: Record<string, Advisory[]> } | { ok: false; error: AdvisoryError };
 
 export class AdvisoryClient implements CachingAdvisorySource {
@@ -73,6 +79,11 @@ export class AdvisoryClient implements CachingAdvisorySource {
   readonly #memory = new WeightedLru<{ advisories: Advisory[]; fetchedAt: number }>(50_000);
   #failure: { error: AdvisoryError; until: number } | undefined;
   readonly #stats: AdvisoryStats = { requests: 0, bytesRead: 0, memoryHits: 0 };
+  readonly #disk: AdvisoryDiskCache | null;
+  /** The disk file's modification time when memory last took its answers in (undefined: not yet, or absent). */
+  #diskSeen: number | undefined;
+  /** Memory learnt something the disk does not know yet. */
+  #unsaved = false;
 
   constructor(options: AdvisoryClientOptions) {
     this.registryUrl = options.registryUrl;
@@ -92,6 +103,7 @@ export class AdvisoryClient implements CachingAdvisorySource {
     this.#authorization = options.access?.authorization ?? (() => undefined);
     this.#ownAgents = options.access === undefined;
     this.#agents = options.access?.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.#disk = options.cacheDir ? new AdvisoryDiskCache(options.cacheDir, options.registryUrl, options.log) : null;
   }
 
   get stats(): AdvisoryStats {
@@ -103,14 +115,17 @@ export class AdvisoryClient implements CachingAdvisorySource {
    * note) unless memory also knows why it cannot be: offline, or an endpoint that is missing or failing.
    */
   peek(query: AdvisoryQuery): AdvisoryResult {
-    const { found, missing } = this.#fromMemory(query, false);
+    const { found, missing } = this.#fromMemory(query);
     const known = this.#options.offline ? this.#error('offline') : this.#remembered();
     return combine(query, found, Object.keys(missing), known ?? this.#error('cancelled'));
   }
 
   async bulk(query: AdvisoryQuery, signal?: AbortSignalLike): Promise<AdvisoryResult> {
     if (signal?.aborted) return { ok: false, error: this.#error('cancelled') };
-    const { found, missing } = this.#fromMemory(query, true);
+    let { found, missing } = this.#fromMemory(query);
+    // Not all known here: another run (or this one, earlier) may have left the answers on disk.
+    if (Object.keys(missing).length > 0 && this.#fromDisk()) ({ found, missing } = this.#fromMemory(query));
+    this.#countHits(query, missing);
     const names = Object.keys(missing);
     if (names.length === 0) return { ok: true, advisories: found };
     if (this.#options.offline) return combine(query, found, names, this.#error('offline'));
@@ -122,10 +137,59 @@ export class AdvisoryClient implements CachingAdvisorySource {
     if (isEventSignal(signal)) signal.addEventListener('abort', onAbort, { once: true });
     try {
       const failed = await this.#sendAll(batches(missing, this.#options.batchSize), found, controller.signal, signal);
+      this.#toDisk();
       return combine(query, found, failed.names, failed.error);
     } finally {
       if (isEventSignal(signal)) signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Memory answers the asked versions it does not miss. */
+  #countHits(query: AdvisoryQuery, missing: AdvisoryQuery): void {
+    for (const [name, versions] of Object.entries(query)) this.#stats.memoryHits += versions.length - (own(missing, name)?.length ?? 0);
+  }
+
+  /**
+   * Takes in the disk's fresh answers when the file changed since memory last did (memory's own answers
+   * win when newer), and a missing endpoint it remembers. True when memory learnt something.
+   */
+  #fromDisk(): boolean {
+    const disk = this.#disk;
+    if (!disk) return false;
+    const version = disk.version();
+    if (version === undefined || version === this.#diskSeen) return false;
+    this.#diskSeen = version;
+    const now = this.#now();
+    const stored = disk.read(now, this.#options.freshMs);
+    for (const answer of stored.answers) {
+      const key = `${answer.name}\u0000${answer.version}`;
+      const known = this.#memory.peek(key);
+      if (!known || known.fetchedAt < answer.fetchedAt) this.#memory.set(key, { advisories: answer.advisories, fetchedAt: answer.fetchedAt }, 1 + answer.advisories.length);
+    }
+    const unsupported = stored.unsupported;
+    if (unsupported && unsupported.until > now && !this.#remembered()) {
+      this.#failure = { error: this.#error('unsupported', unsupported.status), until: Math.min(unsupported.until, now + this.#options.freshMs) };
+    }
+    return stored.answers.length > 0 || unsupported !== undefined;
+  }
+
+  /** Every fresh answer memory holds (with what another process wrote meanwhile), and a missing endpoint. */
+  #toDisk(): void {
+    const disk = this.#disk;
+    if (!disk || !this.#unsaved) return;
+    this.#unsaved = false;
+    this.#fromDisk();
+    const now = this.#now();
+    const answers: StoredAnswer[] = [];
+    for (const [key, item] of this.#memory.entries()) {
+      if (!(item.fetchedAt <= now && now - item.fetchedAt < this.#options.freshMs)) continue;
+      const cut = key.indexOf('\u0000');
+      answers.push({ name: key.slice(0, cut), version: key.slice(cut + 1), fetchedAt: item.fetchedAt, advisories: item.advisories });
+    }
+    const failure = this.#failure;
+    const unsupported = failure && failure.error.kind === 'unsupported' && failure.until > now ? { status: failure.error.status, until: failure.until } : undefined;
+    disk.write({ answers, ...(unsupported && { unsupported }) });
+    this.#diskSeen = disk.version();
   }
 
   /** Lets a process exit at once instead of waiting for idle keep-alive sockets to time out. */
@@ -194,6 +258,7 @@ export class AdvisoryClient implements CachingAdvisorySource {
     if (!result.ok && result.error.kind !== 'cancelled') {
       const wait = result.error.kind === 'unsupported' ? this.#options.freshMs : this.#options.retryAfterMs;
       this.#failure = { error: result.error, until: this.#now() + wait };
+      if (result.error.kind === 'unsupported') this.#unsaved = true;
     }
     return result;
   }
@@ -225,6 +290,7 @@ export class AdvisoryClient implements CachingAdvisorySource {
   /** Each version keeps only the advisories that affect it, so a later query for it alone is answered right. */
   #remember(batch: AdvisoryQuery, advisories: Record<string, Advisory[]>): void {
     const fetchedAt = this.#now();
+    this.#unsaved = true;
     for (const [name, versions] of Object.entries(batch)) {
       const all = own(advisories, name) ?? [];
       for (const version of versions) {
@@ -234,7 +300,7 @@ export class AdvisoryClient implements CachingAdvisorySource {
     }
   }
 
-  #fromMemory(query: AdvisoryQuery, count: boolean): { found: Record<string, Advisory[]>; missing: AdvisoryQuery } {
+  #fromMemory(query: AdvisoryQuery): { found: Record<string, Advisory[]>; missing: AdvisoryQuery } {
     const found: Record<string, Advisory[]> = {};
     const missing: AdvisoryQuery = {};
     const now = this.#now();
@@ -242,7 +308,7 @@ export class AdvisoryClient implements CachingAdvisorySource {
       for (const version of versions) {
         const item = this.#memory.get(`${name}\u0000${version}`);
         if (item && now - item.fetchedAt < this.#options.freshMs) {
-          if (count) this.#stats.memoryHits++;
+          if (item.advisories.length === 0) continue;
           // Two versions of one package share most advisories: list each once.
           const known = own(found, name) ?? [];
           const keys = new Set(known.map(advisoryKey));
@@ -308,7 +374,7 @@ function combine(query: AdvisoryQuery, found: Record<string, Advisory[]>, failed
 }
 
 /** Client tuning that is not a user setting (tests shorten timeouts and batches). */
-export type AdvisoryTuning = Omit<AdvisoryClientOptions, 'registryUrl' | 'offline'>;
+export type AdvisoryTuning = Omit<AdvisoryClientOptions, 'registryUrl' | 'offline' | 'cacheDir' | 'log'>;
 
 /**
  * One advisory client per (registry URL, offline, way of reaching it), shared by every project that
@@ -324,15 +390,19 @@ export class AdvisoryClients {
   readonly #views = new WeakMap<object, CachingAdvisorySource>();
   #nextId = 1;
 
-  constructor(private readonly tuning: AdvisoryTuning = {}) {}
+  constructor(
+    private readonly tuning: AdvisoryTuning = {},
+    private readonly log?: (message: string) => void,
+  ) {}
 
-  get(registry: AdvisedRegistry, offline: boolean): CachingAdvisorySource {
+  /** `cacheDir`: the folder of the disk cache (see advisoryCache.ts); null: answers are kept in memory only. */
+  get(registry: AdvisedRegistry, offline: boolean, cacheDir: string | null = null): CachingAdvisorySource {
     if (!registry.registryUrl) return unusableAdvisories(registry.registrySource);
     const access = registry.access;
-    const key = JSON.stringify([registry.registryUrl, offline, access ? this.#idOf(access.agents) : 0]);
+    const key = JSON.stringify([registry.registryUrl, offline, access ? this.#idOf(access.agents) : 0, cacheDir]);
     let client = this.#clients.get(key);
     if (!client) {
-      client = new AdvisoryClient({ ...this.tuning, registryUrl: registry.registryUrl, offline, ...(access && { access }) });
+      client = new AdvisoryClient({ ...this.tuning, registryUrl: registry.registryUrl, offline, cacheDir, ...(access && { access }), ...(this.log && { log: this.log }) });
       this.#clients.set(key, client);
     }
     const routed = registry.registryFor;

@@ -85,6 +85,11 @@ export class WeightedLru<V> {
     return this.#items.get(key)?.value;
   }
 
+  /** Every item, least recently used first, without touching recency. */
+  *entries(): IterableIterator<[string, V]> {
+    for (const [key, item] of this.#items) yield [key, item.value];
+  }
+
   set(key: string, value: V, weight: number): void {
     this.delete(key);
     // Always keep the newest item, even one heavier than the whole budget: it is about to be used.
@@ -111,14 +116,25 @@ export class WeightedLru<V> {
  * cancel a lookup others still wait for.
  */
 export class SharedTask<T> {
-  readonly #controller = new AbortController();
+  /** Made when the task first asks for its signal: an AbortController costs more than most lookups (a cache hit). */
+  #controller: AbortController | undefined;
+  #abandoned = false;
   readonly #promise: Promise<T>;
   readonly #onAbandon: () => void;
   #waiters = 0;
 
-  constructor(task: (signal: AbortSignal) => Promise<T>, onAbandon: () => void) {
+  /** `task` gets the signal through a function: ask for it only when there is something to abort. */
+  constructor(task: (signal: () => AbortSignal) => Promise<T>, onAbandon: () => void) {
     this.#onAbandon = onAbandon;
-    this.#promise = task(this.#controller.signal);
+    this.#promise = task(() => this.#signal());
+  }
+
+  #signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#abandoned) this.#controller.abort();
+    }
+    return this.#controller.signal;
   }
 
   get settled(): Promise<T> {
@@ -156,7 +172,8 @@ export class SharedTask<T> {
     this.#waiters--;
     if (this.#waiters === 0) {
       this.#onAbandon();
-      this.#controller.abort();
+      this.#abandoned = true;
+      this.#controller?.abort();
     }
   }
 }

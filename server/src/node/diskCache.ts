@@ -6,21 +6,12 @@
  *
  * Storage only; when to trust an entry (freshness, revalidation, stale fallback) is the client's call.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { promisify } from 'node:util';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { PackageSummary } from '../core/registry/types';
 import { decodeSummary, encodeSummary } from './summaryCodec';
-
-// The callback API, promisified: fs/promises goes through a FileHandle per file, which costs a cold run
-// of 1,500 packages about a third of a second of main-thread time that these do not.
-const mkdir = promisify(fs.mkdir);
-const readFile = promisify(fs.readFile);
-const rename = promisify(fs.rename);
-const unlink = promisify(fs.unlink);
-const writeFile = promisify(fs.writeFile);
 
 /**
  * Bump when PackageSummary (core/registry/types.ts) or its stored form (summaryCodec.ts) changes shape:
@@ -61,29 +52,66 @@ export function isFresh(entry: Pick<CacheEntry, 'fetchedAt'>, now: Date, freshMs
 }
 
 // Temp names: random per process (pids repeat across containers sharing a cache), counted per write.
-const tempPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
+const tempPrefix = `${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
 let tempCounter = 0;
 
+/** A name next to `file` that no other write (of this process or another) uses. */
+export function tempName(file: string): string {
+  return `${file}.${tempPrefix}.${++tempCounter}.tmp`;
+}
+
+/**
+ * How long file I/O may hold the event loop before it lets other work in. Entries are read and written
+ * synchronously: a few tens of microseconds each, where the thread-pool round trips of the async API
+ * (open, stat, read, close, each a wake-up of another thread) cost several times more, and on a small
+ * machine take cores from the main thread. A batch (the CLI, or an editor opening a big project) runs in
+ * slices of this length, so a language server stays responsive in between.
+ */
+export const IO_SLICE_MS = 5;
+
+/** The (non-empty) stretch of synchronous I/O that began when the event loop last came round. */
+let sliceStartedAt: number | undefined;
+
+/** Resolves at once inside a slice; once the slice is used up, after the event loop has had a turn. */
+async function ioTurn(): Promise<void> {
+  for (;;) {
+    if (sliceStartedAt === undefined) {
+      sliceStartedAt = performance.now();
+      // The first turn of the loop from now ends this slice, whoever yields.
+      setImmediate(() => (sliceStartedAt = undefined));
+      return;
+    }
+    if (performance.now() - sliceStartedAt < IO_SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 export class DiskCache {
+  /** The cache folder (this cache's files are in `dir`, a folder of it). */
+  readonly root: string;
   readonly dir: string;
   readonly #log: (message: string) => void;
-  #folder: Promise<unknown> | undefined;
+  #folderMade = false;
 
   constructor(cacheDir: string, log: (message: string) => void = () => undefined) {
+    this.root = cacheDir;
     this.dir = join(cacheDir, `summaries-v${CACHE_FORMAT}`);
     this.#log = log;
   }
 
   fileFor(key: string): string {
-    return join(this.dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+    return join(this.dir, `${sha256(key)}.json`);
   }
 
   /** The entry for `key`, or undefined when absent or unusable (an unusable file is removed). */
   async read(key: string): Promise<CacheEntry | undefined> {
+    await ioTurn();
     const file = this.fileFor(key);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      // Absent is the common answer on a cold start: a stat says so without the cost of an exception.
+      if (fs.statSync(file, { throwIfNoEntry: false }) === undefined) return undefined;
+      text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') this.#log(`Cache entry ${file} could not be read (${errorCode(error)}).`);
       return undefined;
@@ -97,36 +125,59 @@ export class DiskCache {
     const entry = isObject(value) ? { ...value, summary: decodeSummary(value.summary) } : undefined;
     if (isCacheEntry(entry, key)) return entry;
     this.#log(`Cache entry ${file} is damaged; discarding it.`);
-    await this.delete(key);
+    this.#unlink(file);
     return undefined;
   }
 
   /** Best effort: a cache that cannot be written costs a refetch later, never an error now. */
   async write(entry: CacheEntry): Promise<void> {
+    await ioTurn();
     const file = this.fileFor(entry.key);
-    const temp = `${file}.${tempPrefix}.${++tempCounter}.tmp`;
+    const temp = tempName(file);
     try {
-      // The folder is made once, not per entry (1,500 mkdir calls cost a cold run ~0.2 s); if it was
-      // removed since (a user clearing the cache), make it again and retry once.
-      await (this.#folder ??= mkdir(this.dir, { recursive: true }));
       const text = JSON.stringify({ ...entry, summary: encodeSummary(entry.summary) });
-      await writeFile(temp, text).catch(async (error: unknown) => {
+      // The folder is made once, not per entry; if it was removed since (a user clearing the cache),
+      // make it again and retry once.
+      if (!this.#folderMade) this.#makeFolder();
+      try {
+        fs.writeFileSync(temp, text);
+      } catch (error) {
         if (errorCode(error) !== 'ENOENT') throw error;
-        await (this.#folder = mkdir(this.dir, { recursive: true }));
-        await writeFile(temp, text);
-      });
-      await rename(temp, file);
+        this.#makeFolder();
+        fs.writeFileSync(temp, text);
+      }
+      fs.renameSync(temp, file);
     } catch (error) {
-      this.#folder = undefined;
+      this.#folderMade = false;
       this.#log(`Cache entry ${file} could not be written (${errorCode(error)}).`);
-      await unlink(temp).catch(() => undefined);
+      this.#unlink(temp);
     }
   }
 
   async delete(key: string): Promise<void> {
-    await unlink(this.fileFor(key)).catch(() => undefined);
+    await ioTurn();
+    this.#unlink(this.fileFor(key));
+  }
+
+  #makeFolder(): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.#folderMade = true;
+  }
+
+  #unlink(file: string): void {
+    try {
+      fs.unlinkSync(file);
+    } catch {
+      // Already gone, or not ours to remove: either way nothing to do.
+    }
   }
 }
+
+/** Hex SHA-256: the one-shot crypto.hash (Node 20.12+) where there is one, it skips a Hash object per call. */
+export const sha256: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -149,24 +200,9 @@ function isCacheEntry(value: unknown, key: string): value is CacheEntry {
   return isSummary(value.summary);
 }
 
+/** Every version was checked by decodeSummary (summaryCodec.ts) while it was rebuilt. */
 function isSummary(summary: unknown): summary is PackageSummary {
   if (!isObject(summary) || typeof summary.name !== 'string') return false;
   if (!isObject(summary.distTags) || !isObject(summary.versions)) return false;
-  if (!Array.isArray(summary.maintainers) || !Array.isArray(summary.unpublished)) return false;
-  return Object.entries(summary.versions).every(([version, info]) => isVersion(version, info));
-}
-
-function isVersion(version: string, info: unknown): boolean {
-  return (
-    isObject(info) &&
-    info.version === version &&
-    isObject(info.installScripts) &&
-    isObject(info.dependencies) &&
-    isObject(info.optionalDependencies) &&
-    typeof info.gypfile === 'boolean' &&
-    typeof info.provenance === 'boolean' &&
-    Array.isArray(info.bin) &&
-    Array.isArray(info.maintainers) &&
-    optionalString(info.publishedAt)
-  );
+  return Array.isArray(summary.maintainers) && Array.isArray(summary.unpublished);
 }

@@ -38,7 +38,9 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
   const bySettings = new Map<string, Promise<CachingRegistry>>();
   const pool = new RegistryPool(options.client, log);
   const noted = new Set<string>();
-  const advisoryClients = new AdvisoryClients(options.advisoryClient);
+  const advisoryClients = new AdvisoryClients(options.advisoryClient, log);
+  const cacheDirFor = (settings: RegistrySettings): string | null =>
+    settings.cacheDir === null ? null : settings.cacheDir ? resolve(settings.cacheDir) : defaultCacheDir(env);
 
   const build = async (settings: RegistrySettings, cacheDir: string | null): Promise<CachingRegistry> => {
     const projectConfig = !settings.untrustedWorkspace;
@@ -58,7 +60,7 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
     log,
     highImpact: highImpactIndex,
     registry(settings) {
-      const cacheDir = settings.cacheDir === null ? null : settings.cacheDir ? resolve(settings.cacheDir) : defaultCacheDir(env);
+      const cacheDir = cacheDirFor(settings);
       // The project folder matters even with an explicit URL: its .npmrc still says scopes, tokens and proxies.
       const key = JSON.stringify([
         resolve(settings.projectDir),
@@ -80,7 +82,7 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
     },
     // The same registry the packuments come from (URL resolved once, via registry()), asked the way npm audit does.
     async advisories(settings) {
-      return advisoryClients.get(await runtime.registry(settings), settings.offline ?? false);
+      return advisoryClients.get(await runtime.registry(settings), settings.offline ?? false, cacheDirFor(settings));
     },
     reloadNpmConfig: () => bySettings.clear(),
     dispose() {

@@ -13,6 +13,7 @@ import type { AbortSignalLike, RegistryError, RegistryErrorKind, RegistryResult 
 import { Limiter, SharedTask, WeightedLru } from './concurrency';
 import { cacheKey, DEFAULT_FRESH_MS, isFresh, type CacheEntry, type DiskCache } from './diskCache';
 import { httpGet, type HttpGetResult } from './httpGet';
+import { MissingNamesCache } from './missingCache';
 import { packumentSink } from './packumentStream';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry';
 import { isValidPackageName, packumentUrl } from './registryUrl';
@@ -70,6 +71,8 @@ export class RegistryClient implements CachingRegistry {
   readonly #options: Required<Omit<RegistryClientOptions, 'cache' | 'log' | 'retry' | 'agents' | 'authorization'>>;
   readonly #retry: RetryOptions;
   readonly #cache: DiskCache | null;
+  /** The registry's 404s, on disk next to the summaries (missingCache.ts). */
+  readonly #missing: MissingNamesCache | null;
   readonly #log: (message: string) => void;
   readonly #memory: WeightedLru<MemoryItem>;
   readonly #inFlight = new Map<string, SharedTask<RegistryResult>>();
@@ -99,6 +102,7 @@ export class RegistryClient implements CachingRegistry {
     this.#agents = options.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.#authorization = options.authorization ?? (() => undefined);
     this.#cache = options.cache ?? null;
+    this.#missing = this.#cache ? new MissingNamesCache(this.#cache.root, this.registryUrl, options.log) : null;
     this.#log = options.log ?? (() => undefined);
     this.#memory = new WeightedLru(this.#options.memoryVersions);
     this.#limiter = new Limiter(this.#options.concurrency);
@@ -157,7 +161,7 @@ export class RegistryClient implements CachingRegistry {
     this.#agents.https.destroy();
   }
 
-  async #lookup(name: string, signal: AbortSignal): Promise<RegistryResult> {
+  async #lookup(name: string, abortSignal: () => AbortSignal): Promise<RegistryResult> {
     const key = cacheKey(this.registryUrl, name);
     const cached = await this.#cachedEntry(name, key);
     if (cached && this.#fresh(cached.entry.fetchedAt)) {
@@ -165,12 +169,22 @@ export class RegistryClient implements CachingRegistry {
       this.#remember(name, cached.entry);
       return this.#answer(cached.entry, false);
     }
+    // A 404 that this run or another recorded, newer than any summary at hand: the name does not exist.
+    const missingAt = this.#missing?.checkedAt(name);
+    if (missingAt !== undefined && (!cached || Date.parse(cached.entry.fetchedAt) < missingAt)) {
+      const checkedAt = new Date(missingAt).toISOString();
+      if (this.#fresh(checkedAt) || this.#options.offline) {
+        this.#stats.diskHits++;
+        return this.#rememberMissing(name, checkedAt);
+      }
+    }
     if (this.#options.offline) {
       if (!cached) return this.#failure(name, 'offline');
       if (cached.fromDisk) this.#stats.diskHits++;
       this.#remember(name, cached.entry);
       return this.#answer(cached.entry, true);
     }
+    const signal = abortSignal();
     // One attempt holds a concurrency slot only while on the wire, never while backing off.
     const attempt = async (): Promise<HttpGetResult<SummarizeResult>> => {
       if (!(await this.#limiter.acquire(signal))) return { kind: 'failed', reason: 'cancelled', detail: 'cancelled' };
@@ -246,14 +260,21 @@ export class RegistryClient implements CachingRegistry {
   async #store(name: string, entry: CacheEntry): Promise<RegistryResult> {
     this.#remember(name, entry);
     await this.#cache?.write(entry);
+    // It exists (again): a 404 remembered on disk is over.
+    this.#missing?.record(name, undefined, this.#options.now().getTime(), this.#options.freshMs);
     return this.#answer(entry, false);
   }
 
   /** 404: the name is gone (or never was); a cached summary of it must not outlive that. */
   async #forget(name: string, key: string, checkedAt: string): Promise<RegistryResult> {
+    await this.#cache?.delete(key);
+    this.#missing?.record(name, Date.parse(checkedAt), this.#options.now().getTime(), this.#options.freshMs);
+    return this.#rememberMissing(name, checkedAt);
+  }
+
+  #rememberMissing(name: string, checkedAt: string): RegistryResult {
     const error = this.#error(name, 'not-found');
     this.#memory.set(name, { kind: 'missing', checkedAt, error }, 1);
-    await this.#cache?.delete(key);
     return { ok: false, error };
   }
 
@@ -267,7 +288,7 @@ export class RegistryClient implements CachingRegistry {
   }
 
   #remember(name: string, entry: CacheEntry): void {
-    this.#memory.set(name, { kind: 'found', entry }, 1 + Object.keys(entry.summary.versions).length);
+    this.#memory.set(name, { kind: 'found', entry }, 1 + countKeys(entry.summary.versions));
   }
 
   #answer(entry: CacheEntry, stale: boolean): RegistryResult {
@@ -285,6 +306,13 @@ export class RegistryClient implements CachingRegistry {
   #error(name: string, kind: RegistryErrorKind, status?: number, detail?: string): RegistryError {
     return describeError(kind, { name: displayName(name), registry: this.registryUrl, status, detail, maxBytes: this.#options.maxBytes });
   }
+}
+
+/** Own enumerable keys, counted without making the array Object.keys would. */
+function countKeys(record: object): number {
+  let count = 0;
+  for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) count++;
+  return count;
 }
 
 /** Up to 100 characters, quoted when odd: names come from the user's files and end up in messages. */

@@ -3,7 +3,8 @@
  * published later, and their `time` entries, do not exist yet. Versions the registry never dated stay
  * visible (old documents lack some times), since hiding them would change resolution for no reason.
  */
-import * as semver from 'semver';
+import type * as semver from 'semver';
+import { parseVersion } from '../resolve';
 import { define, own } from './records';
 import type { PackageSummary, VersionSummary } from './types';
 
@@ -36,8 +37,15 @@ export function viewAsOf(summary: PackageSummary, asOf: Date): PackageSummary | 
 }
 
 function highestStable(versions: string[]): string | undefined {
-  const stable = versions.filter((v) => semver.valid(v, { loose: true }) && !semver.prerelease(v, { loose: true }));
-  return stable.sort((a, b) => semver.rcompare(a, b, { loose: true }))[0];
+  // Parsed once each: semver's string helpers parse again on every call, and a sort calls them n log n times.
+  const parsed = new Map<string, semver.SemVer>();
+  for (const v of versions) {
+    const version = parseVersion(v);
+    if (version !== null && version.prerelease.length === 0) parsed.set(v, version);
+  }
+  const stable = versions.filter((v) => parsed.has(v));
+  // semver.rcompare(a, b) is b.compare(a).
+  return stable.sort((a, b) => (parsed.get(b) as semver.SemVer).compare(parsed.get(a) as semver.SemVer))[0];
 }
 
 function maintainersAsOf(summary: PackageSummary, versions: Record<string, VersionSummary>): PackageSummary['maintainers'] {

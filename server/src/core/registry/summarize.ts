@@ -2,6 +2,7 @@
  * Packument → PackageSummary. Pure and defensive: registry documents are untrusted input, so every
  * field is type-checked and anything of the wrong shape is dropped or reported, never trusted.
  */
+import { canonicalIsoMs } from './history';
 import { define, own } from './records';
 import type { InstallScriptName, PackageSummary, Person, Publisher, RegistryError, VersionSummary } from './types';
 
@@ -21,6 +22,8 @@ function text(value: unknown, max = MAX_TEXT): string | undefined {
 
 function isoDate(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  // Already canonical (as registries write times): toISOString of it would give it back unchanged.
+  if (canonicalIsoMs(value) !== undefined) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
@@ -53,10 +56,23 @@ function publisher(value: unknown): Publisher | undefined {
   return base;
 }
 
+/**
+ * `define(record, key, value)`: an own property even for "__proto__". Plain assignment creates the same
+ * property for every other key (Object.prototype has no other setter) and is several times cheaper.
+ */
+function put<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') define(record, key, value);
+  else record[key] = value;
+}
+
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObject(value)) return out;
-  for (const [key, spec] of Object.entries(value)) if (typeof spec === 'string') define(out, key, spec.slice(0, MAX_TEXT));
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const spec = value[key];
+    if (typeof spec === 'string') put(out, key, spec.length > MAX_TEXT ? spec.slice(0, MAX_TEXT) : spec);
+  }
   return out;
 }
 
@@ -121,7 +137,7 @@ export function summarizePackument(doc: unknown, requestedName: string): Summari
   const versions: Record<string, VersionSummary> = {};
   for (const [version, versionDoc] of Object.entries(rawVersions)) {
     if (!isObject(versionDoc)) continue;
-    define(versions, version, summarizeVersion(requestedName, version, versionDoc, isoDate(own(time, version))));
+    put(versions, version, summarizeVersion(requestedName, version, versionDoc, isoDate(own(time, version))));
   }
   const unpublished = Object.keys(time).filter(
     (key) => key !== 'created' && key !== 'modified' && own(versions, key) === undefined && isoDate(own(time, key)) !== undefined,
