@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { PackageSummary } from '../core/registry/types';
+import { writeFileOffThread } from './fileWriter';
 import { decodeSummary, encodeSummary } from './summaryCodec';
 
 /**
@@ -61,13 +62,14 @@ export function tempName(file: string): string {
 }
 
 /**
- * How long file I/O may hold the event loop before it lets other work in. Entries are read and written
- * synchronously: a few tens of microseconds each, where the thread-pool round trips of the async API
- * (open, stat, read, close, each a wake-up of another thread) cost several times more, and on a small
- * machine take cores from the main thread. A batch (the CLI, or an editor opening a big project) runs in
- * slices of this length, so a language server stays responsive in between.
+ * How long cache work may hold the event loop before it lets other work in. Entries are read
+ * synchronously (a few tens of microseconds each, where the thread-pool round trips of the async API —
+ * stat, open, read, close, each a wake-up of another thread — cost several times more, and on a small
+ * machine take cores from the main thread), and encoded synchronously for writing. A batch (the CLI, or
+ * an editor opening a big project) runs in slices of this length, so a language server stays responsive
+ * in between.
  */
-export const IO_SLICE_MS = 5;
+export const IO_SLICE_MS = 2;
 
 /** The (non-empty) stretch of synchronous I/O that began when the event loop last came round. */
 let sliceStartedAt: number | undefined;
@@ -91,7 +93,6 @@ export class DiskCache {
   readonly root: string;
   readonly dir: string;
   readonly #log: (message: string) => void;
-  #folderMade = false;
 
   constructor(cacheDir: string, log: (message: string) => void = () => undefined) {
     this.root = cacheDir;
@@ -129,39 +130,27 @@ export class DiskCache {
     return undefined;
   }
 
-  /** Best effort: a cache that cannot be written costs a refetch later, never an error now. */
+  /**
+   * Best effort: a cache that cannot be written costs a refetch later, never an error now. Encoded here,
+   * written off the main thread (fileWriter.ts): a busy disk delays the promise, not the caller's thread.
+   */
   async write(entry: CacheEntry): Promise<void> {
     await ioTurn();
     const file = this.fileFor(entry.key);
-    const temp = tempName(file);
+    let text: string;
     try {
-      const text = JSON.stringify({ ...entry, summary: encodeSummary(entry.summary) });
-      // The folder is made once, not per entry; if it was removed since (a user clearing the cache),
-      // make it again and retry once.
-      if (!this.#folderMade) this.#makeFolder();
-      try {
-        fs.writeFileSync(temp, text);
-      } catch (error) {
-        if (errorCode(error) !== 'ENOENT') throw error;
-        this.#makeFolder();
-        fs.writeFileSync(temp, text);
-      }
-      fs.renameSync(temp, file);
+      text = JSON.stringify({ ...entry, summary: encodeSummary(entry.summary) });
     } catch (error) {
-      this.#folderMade = false;
       this.#log(`Cache entry ${file} could not be written (${errorCode(error)}).`);
-      this.#unlink(temp);
+      return;
     }
+    const error = await writeFileOffThread(file, tempName(file), text);
+    if (error !== undefined) this.#log(`Cache entry ${file} could not be written (${error}).`);
   }
 
   async delete(key: string): Promise<void> {
     await ioTurn();
     this.#unlink(this.fileFor(key));
-  }
-
-  #makeFolder(): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    this.#folderMade = true;
   }
 
   #unlink(file: string): void {
