@@ -9,7 +9,8 @@
  * reader as the wire format): a damaged file is removed and reported absent.
  */
 import * as fs from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileNow } from './fileWriter';
+import { join } from 'node:path';
 import { advisoryKey } from '../core/advisories/match';
 import type { Advisory } from '../core/advisories/types';
 import { readAdvisory } from '../core/advisories/wire';
@@ -105,26 +106,8 @@ export class AdvisoryDiskCache {
       (answers[answer.name] ??= Object.create(null) as Record<string, number[]>)[answer.version] = row;
     }
     const doc = { registry: this.#registryUrl, ...(stored.unsupported && { unsupported: stored.unsupported }), advisories, answers };
-    const temp = tempName(this.file);
-    try {
-      const text = JSON.stringify(doc);
-      try {
-        fs.writeFileSync(temp, text);
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-        fs.mkdirSync(dirname(this.file), { recursive: true });
-        fs.writeFileSync(temp, text);
-      }
-      fs.renameSync(temp, this.file);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      this.#log(`Advisory cache ${this.file} could not be written (${typeof code === 'string' ? code : 'unknown error'}).`);
-      try {
-        fs.unlinkSync(temp);
-      } catch {
-        // Never made.
-      }
-    }
+    const failed = writeFileNow(this.file, tempName(this.file), JSON.stringify(doc));
+    if (failed) this.#log(`Advisory cache ${this.file} could not be written (${failed}).`);
   }
 }
 

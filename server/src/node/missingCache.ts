@@ -9,7 +9,8 @@
  * summaries' folder may claim otherwise.
  */
 import * as fs from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileNow } from './fileWriter';
+import { join } from 'node:path';
 import { sha256, tempName } from './diskCache';
 
 /** Bump when the stored form changes: older files then live in another folder. */
@@ -48,27 +49,9 @@ export class MissingNamesCache {
     else this.#names.set(name, checkedAt);
     const names: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [known, at] of this.#names) if (at <= now && now - at < freshMs) names[known] = at;
-    const temp = tempName(this.file);
-    try {
-      const text = JSON.stringify({ registry: this.#registryUrl, names });
-      try {
-        fs.writeFileSync(temp, text);
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
-        fs.mkdirSync(dirname(this.file), { recursive: true });
-        fs.writeFileSync(temp, text);
-      }
-      fs.renameSync(temp, this.file);
-      this.#seen = this.#mtime();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      this.#log(`Cache file ${this.file} could not be written (${typeof code === 'string' ? code : 'unknown error'}).`);
-      try {
-        fs.unlinkSync(temp);
-      } catch {
-        // Never made.
-      }
-    }
+    const failed = writeFileNow(this.file, tempName(this.file), JSON.stringify({ registry: this.#registryUrl, names }));
+    if (failed) this.#log(`Cache file ${this.file} could not be written (${failed}).`);
+    else this.#seen = this.#mtime();
   }
 
   #mtime(): number | undefined {
