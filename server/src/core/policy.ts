@@ -6,7 +6,7 @@
  * and the takeover escalation are computed on the signals' own severities.
  */
 import * as semver from 'semver';
-import type { PolicySeverity, SeverityOverrides } from './config';
+import type { AnalysisConfig, PolicySeverity, SeverityOverrides } from './config';
 import { SIGNAL_IDS, type Finding, type OffsetRange, type SignalId } from './finding';
 
 export type { PolicySeverity, SeverityOverrides } from './config';
@@ -37,16 +37,19 @@ export interface Suppression {
   expiresRange?: OffsetRange;
 }
 
-/** Numbers the project may tune; each is an AnalysisConfig field of the same name. */
-export interface Thresholds {
-  cooldownDays?: number;
-  youngDependencyDays?: number;
-  publishBurstPackages?: number;
-  publishBurstHours?: number;
-  dormantReleaseDays?: number;
-  releaseLineBurstHours?: number;
-  releaseLineBurstLines?: number;
-}
+/** Numbers the project may tune: the AnalysisConfig fields of the same names. */
+export type Thresholds = Partial<
+  Pick<
+    AnalysisConfig,
+    | 'cooldownDays'
+    | 'youngDependencyDays'
+    | 'publishBurstPackages'
+    | 'publishBurstHours'
+    | 'dormantReleaseDays'
+    | 'releaseLineBurstHours'
+    | 'releaseLineBurstLines'
+  >
+>;
 
 export interface Policy {
   severity: SeverityOverrides;
