@@ -14,7 +14,7 @@ import { day, DAY_MS } from './format';
 import { publishedBefore, publisherLabel, publishTimes } from './registry/history';
 import type { PackageSummary, VersionSummary } from './registry/types';
 import { parseRange, parseVersion } from './resolve';
-import { SIGNALS } from './signals';
+import { RELEASE_SIGNALS } from './signals';
 
 export function knownGoodPin(
   summary: PackageSummary,
@@ -68,7 +68,7 @@ function isKnownGood(
   const who = version.publisher?.name;
   if (who !== undefined && !earlier.some((v) => v.publisher?.name === who)) return false;
   const context = { summary, version, earlier, now, config };
-  return SIGNALS.every((signal) => {
+  return RELEASE_SIGNALS.every((signal) => {
     const hit = signal(context);
     return !hit || (hit.severity !== 'error' && hit.signal !== 'new-publisher');
   });

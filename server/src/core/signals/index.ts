@@ -1,6 +1,6 @@
 /**
  * The table of per-version signals that read nothing but the package's own history, in the order their
- * findings are listed for one dependency. The pin selection runs it on every candidate. Signals that need
+ * findings are listed for one dependency. The pin selection runs its release-level part (below) on every candidate. Signals that need
  * other packuments or the whole project (young-dependency-added, install scripts of new dependencies,
  * publish-burst, registry-shadowing, unclaimed-name, unpublished) run from checkResolved.ts and analyze.ts.
  */
@@ -32,5 +32,13 @@ export const SIGNALS: readonly Signal[] = [
   recentRelease,
   newBin,
 ];
+
+/**
+ * The signals that judge a release rather than the package. ownership-change and maintainer-added say the
+ * same about every release of a package (who holds it now), so they cannot tell one pin candidate from
+ * another; the pin selection runs only these, once per candidate.
+ */
+const PACKAGE_LEVEL: ReadonlySet<Signal> = new Set([ownershipChange, maintainerAdded]);
+export const RELEASE_SIGNALS: readonly Signal[] = SIGNALS.filter((signal) => !PACKAGE_LEVEL.has(signal));
 
 export type { Signal, SignalContext, SignalHit } from './types';
