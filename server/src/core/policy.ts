@@ -12,7 +12,7 @@ import { SIGNAL_IDS, type Finding, type OffsetRange, type SignalId } from './fin
 export type { PolicySeverity, SeverityOverrides } from './config';
 
 /** Findings about a file rather than a package: a policy cannot silence the problems in itself. */
-const FILE_PROBLEMS: ReadonlySet<SignalId> = new Set<SignalId>(['invalid-json', 'invalid-dependency', 'invalid-policy', 'invalid-cooldown', 'suppression-expired']);
+const FILE_PROBLEMS: ReadonlySet<SignalId> = new Set<SignalId>(['invalid-json', 'invalid-lockfile', 'invalid-dependency', 'invalid-policy', 'invalid-cooldown', 'suppression-expired']);
 
 /** The signal ids a policy may name in `severity` and `suppressions`. */
 export const POLICY_SIGNALS: readonly SignalId[] = SIGNAL_IDS.filter((id) => !FILE_PROBLEMS.has(id));
