@@ -1,15 +1,21 @@
 /**
  * The LanguageClient: starts dist/server.js over node-ipc (debuggable on port 6009 when the extension runs
- * in the Extension Development Host) and connects the server's status notification to the status item.
- * The client id `vigil` makes vscode-languageclient read `vigil.trace.server`.
+ * in the Extension Development Host) and hands the server's status notifications on. The client id
+ * `vigil` makes vscode-languageclient read `vigil.trace.server`.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type StatusParams, type VigilInitializationOptions } from '../../server/src/protocol';
 import { configurationMiddleware, DOCUMENT_SELECTOR } from './config';
-import type { StatusItem } from './status';
+import { LOCKFILE_SELECTOR } from './lockfiles';
 
-export function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, status: StatusItem): LanguageClient {
+/** What listens to the server's state: the status item, the first-analysis progress, the notices. */
+export interface StatusListener {
+  update(status: StatusParams): void;
+  stopped(): void;
+}
+
+export function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, listeners: readonly StatusListener[]): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -22,7 +28,9 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
     workspaceTrusted: vscode.workspace.isTrusted,
   });
   const clientOptions: LanguageClientOptions = {
-    documentSelector: DOCUMENT_SELECTOR,
+    // Lockfiles are synced too: open ones get their own diagnostics, and their unsaved text is what the
+    // manifests below them are checked against.
+    documentSelector: [...DOCUMENT_SELECTOR, ...LOCKFILE_SELECTOR],
     outputChannel: output,
     initializationOptions,
     diagnosticCollectionName: 'vigil',
@@ -30,10 +38,18 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
   };
   const client = new LanguageClient('vigil', 'Vigil', serverOptions, clientOptions);
   context.subscriptions.push(
-    client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.update(params)),
+    client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => listeners.forEach((listener) => listener.update(params))),
     client.onDidChangeState((event) => {
-      if (event.newState === State.Stopped) status.stopped();
+      if (event.newState === State.Stopped) listeners.forEach((listener) => listener.stopped());
     }),
   );
   return client;
+}
+
+/** Whether the server is running; if not, says so (the user asked for something) and offers the log. */
+export async function running(client: LanguageClient, output: vscode.OutputChannel): Promise<boolean> {
+  if (client.isRunning()) return true;
+  const choice = await vscode.window.showWarningMessage('Vigil: the language server is not running.', 'Show Output');
+  if (choice) output.show(true);
+  return false;
 }

@@ -1,10 +1,15 @@
 /**
  * Client-side configuration: which documents Vigil handles, and the workspace-trust rule for settings.
  * The server pulls settings itself (workspace/configuration); this file only filters what it is told.
+ *
+ * The `http` section (`http.proxy`, `http.proxyStrictSSL`, `http.noProxy`) is pulled the same way and
+ * passes through untouched: VS Code registers those settings as `restricted` and application-wide, so a
+ * workspace, trusted or not, cannot set them; the user's values are the only ones there are.
  */
 import * as vscode from 'vscode';
 import type { ConfigurationRequest } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../server/src/protocol';
+import { RESTRICTED, withValue } from './decisions';
 
 /** package.json files on disk. Any language id: users sometimes associate package.json with jsonc. */
 /** Typed as the intersection of VS Code's and LSP's filter shapes, so both APIs accept it. */
@@ -15,14 +20,6 @@ export const DOCUMENT_SELECTOR: Array<{ scheme: string; pattern: string }> = [
   ...PACKAGE_JSON_SELECTOR,
   { scheme: 'file', pattern: '**/.vigilrc.json' },
 ];
-
-/**
- * Settings an untrusted workspace must not choose, because they decide what Vigil believes: a cloned
- * repository could point `registry` at a server that hides the history, set `asOf` to a time before
- * the malicious release, or turn a signal `off` in `severity`. In an untrusted workspace only the user's
- * own value counts.
- */
-const RESTRICTED = ['registry', 'asOf', 'severity'] as const;
 
 export const configurationMiddleware: ConfigurationRequest.MiddlewareSignature = async (params, token, next) => {
   const result = await next(params, token);
@@ -36,10 +33,10 @@ export const configurationMiddleware: ConfigurationRequest.MiddlewareSignature =
 };
 
 function userValuesOnly(settings: Record<string, unknown>, configuration: vscode.WorkspaceConfiguration): Record<string, unknown> {
-  const filtered = { ...settings };
+  let filtered = { ...settings };
   for (const key of RESTRICTED) {
     const inspected = configuration.inspect(key);
-    filtered[key] = inspected?.globalValue ?? inspected?.defaultValue;
+    filtered = withValue(filtered, key, inspected?.globalValue ?? inspected?.defaultValue);
   }
   return filtered;
 }

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient } from './client';
 import { registerCommands } from './commands';
+import { Notices } from './notices';
+import { MarkdownPreviews } from './preview';
+import { FirstAnalysisProgress } from './progress';
 import { StatusItem } from './status';
 
 let client: LanguageClient | undefined;
@@ -10,15 +13,18 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Vigil', { log: true });
   const status = new StatusItem();
-  context.subscriptions.push(output, status);
-  client = createClient(context, output, status);
-  context.subscriptions.push(registerCommands(client, output));
+  const progress = new FirstAnalysisProgress();
+  const previews = new MarkdownPreviews();
+  context.subscriptions.push(output, status, progress, previews);
+  client = createClient(context, output, [status, progress, new Notices(output)]);
+  context.subscriptions.push(registerCommands(client, output, previews));
   try {
     await client.start();
   } catch (error) {
     // The client already logged the cause; the status item says Vigil is stopped and links to the log.
     output.error(`Vigil could not start its language server: ${String(error)}`);
     status.stopped();
+    progress.stopped();
   }
 }
 

@@ -26,13 +26,20 @@ export function statusView(status: StatusParams): StatusView {
 
 function stateView(status: StatusParams): StatusView {
   // Minutes are enough in the status bar; the detail and the log carry the exact instant.
-  const replay = status.asOf ? ` (as of ${status.asOf.slice(0, 16).replace('T', ' ')} UTC)` : '';
+  const tags = [status.offline ? 'offline' : '', status.asOf ? `as of ${status.asOf.slice(0, 16).replace('T', ' ')} UTC` : ''].filter(Boolean);
+  const label = tags.length > 0 ? `Vigil (${tags.join(', ')})` : 'Vigil';
   const where = status.registries.length > 0 ? ` · ${status.registries.join(', ')}` : '';
-  const checked = `${plural(status.checked, 'dependency', 'dependencies')} checked in ${plural(status.files, 'file')}${where}`;
+  // Manifests are "files" as before; open (or all checked) lockfiles are said apart.
+  const lockfiles = status.lockfiles ?? 0;
+  const documents = [status.files > 0 || lockfiles === 0 ? plural(status.files, 'file') : '', lockfiles > 0 ? plural(lockfiles, 'lockfile') : '']
+    .filter(Boolean)
+    .join(' and ');
+  const checked = `${plural(status.checked, 'dependency', 'dependencies')} checked in ${documents}${where}`;
   const notes = status.notes ?? [];
   const advisories = notes.some((note) => ADVISORY_TROUBLE.has(note.code)) ? ' · advisories unavailable' : '';
   const noteText = notes.map((note) => ` · ${note.message}`).join('');
-  const detail = (status.asOf ? `${checked} · replaying ${status.asOf} (vigil.asOf)` : checked) + noteText;
+  const offline = status.offline ? 'offline (vigil.offline): cached registry data only · ' : '';
+  const detail = offline + (status.asOf ? `${checked} · replaying ${status.asOf} (vigil.asOf)` : checked) + noteText;
   const { error, warning } = status.counts;
   const found = [error > 0 ? plural(error, 'error') : '', warning > 0 ? plural(warning, 'warning') : '']
     .filter(Boolean)
@@ -42,18 +49,20 @@ function stateView(status: StatusParams): StatusView {
       return { text: 'Vigil: no package.json checked yet', detail: '', level: 'information', busy: false };
     case 'checking': {
       const what = status.pending > 0 ? `checking ${plural(status.pending, 'package')}…` : 'checking…';
-      return { text: `Vigil${replay}: ${what}`, detail, level: 'information', busy: true };
+      return { text: `${label}: ${what}`, detail, level: 'information', busy: true };
     }
     case 'registry-unreachable':
+      // Offline on purpose: what is missing is what the cache never held, not a failure.
+      if (status.offline) return { text: `${label}: some packages not in the cache`, detail: offline + (status.message ?? detail), level: 'warning', busy: false };
       return {
-        text: `Vigil${replay}: registry unreachable`,
+        text: `${label}: registry unreachable`,
         detail: status.message ?? detail,
         level: 'error',
         busy: false,
       };
     case 'done':
       return {
-        text: `Vigil${replay}: ${found || 'no warnings'}${advisories}`,
+        text: `${label}: ${found || 'no warnings'}${advisories}`,
         detail,
         // A replay is not about today; make that hard to miss.
         level: status.asOf ? 'warning' : 'information',

@@ -4,6 +4,7 @@
  * each side builds its own typed message objects from these names with its own vscode-languageclient /
  * vscode-languageserver copy.
  */
+import type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { AnalysisNote, Evidence, Fix, Severity, SignalId } from './core/finding';
 
 /** The configuration section; every setting is `vigil.<name>`. */
@@ -24,9 +25,19 @@ export interface VigilSettings {
    * project's .vigilrc.json wins. Absent when the setting is empty.
    */
   severity?: Record<string, 'error' | 'warning' | 'information' | 'hint' | 'off'>;
+  /** Answer from the disk cache only, never the network (`vigil.offline`). */
+  offline: boolean;
+  /** Which kinds of file are validated (`vigil.enable.packageJson`, `vigil.enable.lockfiles`). */
+  enable: { packageJson: boolean; lockfiles: boolean };
 }
 
-export const DEFAULT_SETTINGS: VigilSettings = { registry: '', cooldownDays: 3, asOf: '' };
+export const DEFAULT_SETTINGS: VigilSettings = {
+  registry: '',
+  cooldownDays: 3,
+  asOf: '',
+  offline: false,
+  enable: { packageJson: true, lockfiles: true },
+};
 
 /** `initialize` options. Everything is optional: a plain LSP client (Neovim, Helix) sends none. */
 export interface VigilInitializationOptions {
@@ -67,10 +78,12 @@ export interface StatusParams {
   state: StatusState;
   /** Packages whose registry answers are still outstanding. */
   pending: number;
-  /** Dependencies checked against registry data, over all validated files. */
+  /** Package versions checked against registry data, each once over all validated files. */
   checked: number;
   /** package.json files validated. */
   files: number;
+  /** Lockfile documents validated (open ones, or all after `vigil/checkLockfiles`); absent when none. */
+  lockfiles?: number;
   /** Published diagnostics by severity, over all validated files. */
   counts: Record<Severity, number>;
   /** Registry origin(s) in use, without credentials. */
@@ -86,6 +99,10 @@ export interface StatusParams {
   notes?: AnalysisNote[];
   /** The workspace is untrusted: its .npmrc is ignored, which the status item says. */
   untrustedWorkspace?: boolean;
+  /** `vigil.offline` is on for some validated file: only cached data is used. */
+  offline?: boolean;
+  /** The most lockfile entries one validated document checks (a progress notification for big ones). */
+  largestLockfile?: number;
 }
 
 /** client → server request: validate everything again (open documents and workspace files). */
@@ -95,6 +112,110 @@ export interface RefreshResult {
   /** Files scheduled for validation. */
   files: number;
 }
+
+/**
+ * client → server request: validate every lockfile (package-lock.json, npm-shrinkwrap.json,
+ * pnpm-lock.yaml, yarn.lock) under the workspace folders, not only the open ones; they stay validated.
+ */
+export const CHECK_LOCKFILES_REQUEST = 'vigil/checkLockfiles';
+
+export interface CheckLockfilesResult {
+  /** Lockfiles found and validated. */
+  files: number;
+}
+
+/**
+ * client → server request: forget cached registry data (the disk cache's summaries, advisories and
+ * not-found answers, and every memory cache), then validate everything again.
+ */
+export const CLEAR_CACHE_REQUEST = 'vigil/clearCache';
+
+export interface ClearCacheResult {
+  /** Files scheduled for validation. */
+  files: number;
+  /** Whether the disk cache could be cleared (false: the runtime has none, or removing failed: see the log). */
+  cleared: boolean;
+}
+
+/** client → server request: every finding in the workspace as one Markdown document. */
+export const REPORT_REQUEST = 'vigil/report';
+
+export interface ReportResult {
+  markdown: string;
+  /** Findings listed. */
+  findings: number;
+}
+
+/** client → server request: the hover card of one dependency, waiting for the registry if need be. */
+export const PACKAGE_CARD_REQUEST = 'vigil/packageCard';
+
+export interface PackageCardParams {
+  /** The document the dependency is in (package.json or a lockfile). */
+  uri: string;
+  /** The dependency's key (package.json) or entry name (lockfile). */
+  name: string;
+  section: string;
+}
+
+export interface PackageCardResult {
+  title: string;
+  markdown: string;
+}
+
+/**
+ * client → server request: the edit adding a suppression to the .vigilrc.json beside the package.json
+ * (or lockfile) at `uri`, creating the file if needed. Refused in untrusted workspaces.
+ */
+export const SUPPRESSION_EDIT_REQUEST = 'vigil/suppressionEdit';
+
+export interface SuppressionEditParams {
+  uri: string;
+  /** `name` or `name@range`, as .vigilrc.json's `package`. */
+  entry: string;
+  signal: SignalId;
+  reason: string;
+  /** YYYY-MM-DD; absent: never. */
+  expires?: string;
+}
+
+export interface SuppressionEditResult {
+  edit?: WorkspaceEdit;
+  /** The .vigilrc.json the edit writes (a URI), to save once applied. */
+  file?: string;
+  /** Why there is no edit, for people. */
+  message?: string;
+}
+
+/** Client commands the server's code actions name (their arguments are below). */
+export const COMMANDS = {
+  runInstall: 'vigil.runInstall',
+  suppress: 'vigil.suppress',
+  openOnNpm: 'vigil.openOnNpm',
+  showMaintainerHistory: 'vigil.showMaintainerHistory',
+} as const;
+
+export interface RunInstallArgs {
+  /** The folder of the package.json that was edited (a file URI). */
+  folder: string;
+  manager: 'npm' | 'yarn' | 'pnpm';
+  /** What the edit did beyond the title, if anything (the override's note). */
+  note?: string;
+}
+
+export interface SuppressArgs {
+  /** The document the finding is in; the .vigilrc.json goes beside it. */
+  uri: string;
+  signal: SignalId;
+  package: string;
+  version?: string;
+}
+
+export interface OpenOnNpmArgs {
+  url: string;
+}
+
+/** showMaintainerHistory's argument is a PackageCardParams. */
+export type ShowMaintainerHistoryArgs = PackageCardParams;
 
 /** Diagnostic codes beyond the core's signal ids: per-package registry errors. */
 export type RegistryDiagnosticCode = 'package-not-found' | 'invalid-package-name' | 'registry-error';

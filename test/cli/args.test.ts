@@ -15,7 +15,26 @@ const ok: Array<[string[], Record<string, unknown>]> = [
   [['check'], { publicRegistry: undefined }],
   [['check', '--public-registry', 'https://registry.npmjs.org/'], { publicRegistry: 'https://registry.npmjs.org/' }],
   [['check', '--public-registry=off'], { publicRegistry: null }],
+  [['check', '--format', 'sarif'], { format: 'sarif' }],
+  [['check', '--format=markdown'], { format: 'markdown' }],
+  [['check', '--baseline', 'vigil-baseline.json'], { baseline: 'vigil-baseline.json' }],
+  [['check', '--changed-since', 'origin/main'], { changedSince: 'origin/main' }],
+  [['check', '--changed-since=HEAD~1'], { changedSince: 'HEAD~1' }],
+  [['check', '--changed-since', 'v1.2.3^{commit}'], { changedSince: 'v1.2.3^{commit}' }],
+  [['check', 'app', '--sarif-base', '.'], { dir: 'app', sarifBase: '.' }],
 ];
+
+const baselineOk: Array<[string[], Record<string, unknown>]> = [
+  [['baseline'], { command: 'baseline', dir: '.', output: undefined }],
+  [['baseline', 'app', '--output', 'b.json', '--no-cache'], { command: 'baseline', dir: 'app', output: 'b.json', cacheDir: null }],
+];
+
+for (const [argv, expected] of baselineOk) {
+  test(`parses ${argv.join(' ')}`, () => {
+    const parsed = parseArgs(argv) as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(expected)) assert.deepEqual(parsed[key], value, key);
+  });
+}
 
 for (const [argv, expected] of ok) {
   test(`parses ${argv.join(' ')}`, () => {
@@ -46,6 +65,19 @@ const errors: Array<[string[], RegExp]> = [
   [['check', '--public-registry'], /--public-registry takes an http/],
   [['check', 'a', 'b'], /one folder/],
   [['check', '--offline', '--no-cache'], /cannot be combined/],
+  [['check', '--changed-since', '-x'], /--changed-since takes a git commit/],
+  [['check', '--changed-since', '--upload-pack=evil'], /--changed-since takes a git commit/],
+  [['check', '--changed-since', 'HEAD:package.json'], /--changed-since takes a git commit/],
+  [['check', '--changed-since', 'a b'], /--changed-since takes a git commit/],
+  [['check', '--changed-since', ''], /--changed-since takes a git commit/],
+  [['check', '--changed-since'], /--changed-since takes a git commit/],
+  [['check', '--baseline'], /--baseline takes a file/],
+  [['check', '--output', 'x.json'], /--output is for vigil baseline/],
+  [['baseline', '--format', 'json'], /--format and --fail-on are for vigil check/],
+  [['baseline', '--fail-on', 'warning'], /--format and --fail-on are for vigil check/],
+  [['baseline', '--baseline', 'b.json'], /--baseline is for vigil check/],
+  [['baseline', '--changed-since', 'main'], /--changed-since is for vigil check/],
+  [['baseline', 'a', 'b'], /vigil baseline takes one folder/],
 ];
 
 for (const [argv, message] of errors) {

@@ -67,7 +67,9 @@ describe('settings', () => {
     ['nothing sent', undefined, {}, DEFAULT_SETTINGS],
     ['wrong types', { registry: 3, cooldownDays: 'x', asOf: false }, {}, DEFAULT_SETTINGS],
     ['negative cooldown', { cooldownDays: -1 }, {}, DEFAULT_SETTINGS],
-    ['values', { registry: ' https://r/ ', cooldownDays: 0, asOf: '2021-01-01' }, {}, { registry: 'https://r/', cooldownDays: 0, asOf: '2021-01-01' }],
+    ['values', { registry: ' https://r/ ', cooldownDays: 0, asOf: '2021-01-01' }, {}, { ...DEFAULT_SETTINGS, registry: 'https://r/', cooldownDays: 0, asOf: '2021-01-01' }],
+    ['offline and one kind of file off', { offline: true, enable: { lockfiles: false } }, {}, { ...DEFAULT_SETTINGS, offline: true, enable: { packageJson: true, lockfiles: false } }],
+    ['only an explicit false turns a kind off', { offline: 'yes', enable: { packageJson: 0, lockfiles: null } }, {}, DEFAULT_SETTINGS],
     ['asOf from initializationOptions', {}, { asOf: '2020-01-01' }, { ...DEFAULT_SETTINGS, asOf: '2020-01-01' }],
   ];
   for (const [name, raw, init, expected] of table) {
@@ -124,6 +126,22 @@ describe('status', () => {
     status.delete('a');
     status.delete('b');
     assert.equal(sent.at(-1)?.state, 'idle');
+  });
+
+  it('counts each checked package version once over manifests and lockfiles, and lockfiles apart', () => {
+    const sent: StatusParams[] = [];
+    const status = new StatusReporter((params) => sent.push(params));
+    status.start();
+    const checked = (name: string, version: string): DependencyReport => ({ ...dependency(name, 'checked'), version });
+    status.set('m', fileStatus(result([checked('x', '1.0.0'), checked('y', '2.0.0')]), [], 'https://r/'));
+    status.set('lock', fileStatus(result([checked('x', '1.0.0'), checked('x', '1.1.0'), checked('y', '2.0.0')]), [], 'https://r/', undefined, 'lockfile'));
+    assert.deepEqual([sent.at(-1)?.checked, sent.at(-1)?.files, sent.at(-1)?.lockfiles], [3, 1, 1]);
+    // A file validated again replaces what it counted; a forgotten one takes its share away.
+    status.set('lock', fileStatus(result([checked('x', '1.0.0')]), [], 'https://r/', undefined, 'lockfile'));
+    assert.equal(sent.at(-1)?.checked, 2);
+    status.delete('m');
+    assert.deepEqual([sent.at(-1)?.checked, sent.at(-1)?.files, sent.at(-1)?.lockfiles], [1, 0, 1]);
+    assert.equal(sent.at(-1)?.state, 'done', 'a lockfile alone is not idle');
   });
 });
 

@@ -74,23 +74,23 @@ describe('.vigilrc.json documents', () => {
   function setup(now = '2024-06-01T00:00:00Z') {
     const sources = new Map<string, DocumentSource>();
     const published: Array<{ uri: string; version: number | undefined; diagnostics: Diagnostic[] }> = [];
-    let revalidations = 0;
+    const revalidated: string[] = [];
     const settings = new ProjectSettings({
       read: (u) => Promise.resolve(sources.get(u)),
       openText: () => undefined,
       readFile: () => Promise.reject(Object.assign(new Error('none'), { code: 'ENOENT' })),
       publish: (u, version, diagnostics) => published.push({ uri: u, version, diagnostics }),
       now: () => new Date(now),
-      revalidateManifests: () => void revalidations++,
+      revalidateBelow: (path) => void revalidated.push(path),
       log: () => undefined,
     });
-    return { sources, published, settings, revalidations: () => revalidations };
+    return { sources, published, settings, revalidations: () => revalidated.length, revalidated };
   }
   const POLICY = uri('.vigilrc.json');
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   it('opening validates the document only; an edit re-validates the manifests too', async () => {
-    const { sources, published, settings, revalidations } = setup();
+    const { sources, published, settings, revalidations, revalidated } = setup();
     const text = '{ "severity": { "new-bin": "loud" } }';
     sources.set(POLICY, { text, version: 1 });
     settings.policyDocument(POLICY, 'opened');
@@ -104,6 +104,7 @@ describe('.vigilrc.json documents', () => {
     settings.policyDocument(POLICY, 'changed');
     await settle();
     assert.equal(revalidations(), 1);
+    assert.deepEqual(revalidated, [join('/ws', '.vigilrc.json')], 'the documents below the file are re-validated, not the workspace');
     assert.deepEqual(published.at(-1), { uri: POLICY, version: 2, diagnostics: [] });
     // Closing without saving: the file on disk (the first text) applies again.
     sources.set(POLICY, { text });
@@ -121,10 +122,10 @@ describe('.vigilrc.json documents', () => {
     assert.equal(published.at(-1)?.diagnostics[0]?.severity, 3);
   });
 
-  it('a deleted file\'s diagnostics are cleared; events for other settings files only ask for re-validation', async () => {
+  it('a deleted file\'s diagnostics are cleared; events for other settings files only name the files changed', async () => {
     const { sources, published, settings } = setup();
     sources.set(POLICY, { text: '[]' });
-    assert.equal(settings.filesChanged([{ uri: POLICY, type: FileChangeType.Created }]), true);
+    assert.deepEqual(settings.filesChanged([{ uri: POLICY, type: FileChangeType.Created }]), [join('/ws', '.vigilrc.json')]);
     await settle();
     assert.equal(published.at(-1)?.diagnostics.length, 1);
     sources.delete(POLICY);
@@ -132,8 +133,8 @@ describe('.vigilrc.json documents', () => {
     await settle();
     assert.deepEqual(published.at(-1), { uri: POLICY, version: undefined, diagnostics: [] });
     const count = published.length;
-    assert.equal(settings.filesChanged([{ uri: uri('pnpm-workspace.yaml'), type: FileChangeType.Changed }]), true);
-    assert.equal(settings.filesChanged([{ uri: uri('src', 'index.ts'), type: FileChangeType.Changed }]), false);
+    assert.deepEqual(settings.filesChanged([{ uri: uri('pnpm-workspace.yaml'), type: FileChangeType.Changed }]), [join('/ws', 'pnpm-workspace.yaml')]);
+    assert.deepEqual(settings.filesChanged([{ uri: uri('src', 'index.ts'), type: FileChangeType.Changed }]), []);
     await settle();
     assert.equal(published.length, count);
   });
@@ -149,7 +150,7 @@ describe('cooldown files in the editor', () => {
       readFile: () => Promise.reject(new Error('unused')),
       publish: (u, _version, diagnostics) => published.push({ uri: u, diagnostics }),
       now: () => new Date('2024-01-01T00:00:00Z'),
-      revalidateManifests: () => undefined,
+      revalidateBelow: () => undefined,
       log: () => undefined,
     });
     const workspace = uri('pnpm-workspace.yaml');

@@ -4,14 +4,19 @@
  * analysis runs "as of" one hour after the malicious 0.7.23 (vigil.asOf), so the results never change.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { fork } from 'node:child_process';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  CodeActionRequest,
   createProtocolConnection,
+  HoverRequest,
+  type CodeAction,
+  type TextDocumentEdit,
   DiagnosticSeverity,
   ExitNotification,
   InitializeRequest,
@@ -24,7 +29,15 @@ import {
   type Diagnostic,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { REFRESH_REQUEST, type RefreshResult, type VigilDiagnosticData } from '../../server/src/protocol';
+import {
+  CHECK_LOCKFILES_REQUEST,
+  CLEAR_CACHE_REQUEST,
+  REFRESH_REQUEST,
+  type CheckLockfilesResult,
+  type ClearCacheResult,
+  type RefreshResult,
+  type VigilDiagnosticData,
+} from '../../server/src/protocol';
 import { ROOT, startFixtureRegistry, type FixtureRegistry } from '../helpers/cli';
 import { LspTestClient } from './lspClient';
 
@@ -46,6 +59,8 @@ const MANIFEST = `{
 const KEY_RANGE = { start: { line: 4, character: 4 }, end: { line: 4, character: 18 } };
 
 const RefreshRequest = new RequestType0<RefreshResult, void>(REFRESH_REQUEST);
+const CheckLockfilesRequest = new RequestType0<CheckLockfilesResult, void>(CHECK_LOCKFILES_REQUEST);
+const ClearCacheRequest = new RequestType0<ClearCacheResult, void>(CLEAR_CACHE_REQUEST);
 
 function byCode(params: PublishDiagnosticsParams, code: string): Diagnostic | undefined {
   return params.diagnostics.find((diagnostic) => diagnostic.code === code);
@@ -79,7 +94,12 @@ describe('language server over stdio', () => {
       workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
       initializationOptions: { cacheDir },
       capabilities: {
-        workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceEdit: { documentChanges: true },
+        },
       },
     });
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
@@ -124,7 +144,8 @@ describe('language server over stdio', () => {
   it('reports the whole system in vigil/status: counts, registry, replay time', TIMEOUT, async () => {
     const status = await client.waitForStatus((params) => params.state === 'done' && params.files === 2);
     assert.equal(status.pending, 0);
-    assert.equal(status.checked, 2);
+    // ua-parser-js@0.7.23 is checked in both files, and counted once: checked counts package versions.
+    assert.equal(status.checked, 1);
     assert.equal(status.counts.error, 2);
     assert.ok(status.registries.length === 1 && status.registries[0]?.startsWith('http://127.0.0.1:'));
     assert.equal(status.asOf, AS_OF);
@@ -148,6 +169,45 @@ describe('language server over stdio', () => {
     assert.equal(registry.requests.length, requestsBefore);
   });
 
+  it('hovers with the card, and the pin quick-fix applied gives the exact version, which validates clean', TIMEOUT, async () => {
+    // The newest version the server published for the document (the tests above edited it).
+    const current = [...client.diagnostics].reverse().find((params) => params.uri === mainUri && params.version !== undefined);
+    assert.ok(current?.version !== undefined && byCode(current, 'install-script-added'));
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: mainUri }, position: { line: 4, character: 8 } });
+    assert.deepEqual(hover?.range, KEY_RANGE);
+    assert.match((hover?.contents as { value: string }).value, /\*\*ua-parser-js\\@0\.7\.23\*\*.*faisalman/);
+
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: mainUri },
+      range: KEY_RANGE,
+      context: { diagnostics: current.diagnostics.filter((d) => d.range.start.line === KEY_RANGE.start.line) },
+    })) as CodeAction[];
+    const pin = actions.find((action) => action.title === 'Pin ua-parser-js to 0.7.22');
+    assert.ok(pin?.isPreferred);
+    const [change] = (pin.edit?.documentChanges ?? []) as TextDocumentEdit[];
+    assert.deepEqual(change?.textDocument, { uri: mainUri, version: current.version });
+    const pinned = TextDocument.applyEdits(TextDocument.create(mainUri, 'json', current.version, MANIFEST), change?.edits ?? []);
+    assert.equal(pinned, MANIFEST.replace('"^0.7.22"', '"0.7.22"'));
+
+    const version = current.version + 1;
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: mainUri, version }, contentChanges: [{ text: pinned }] });
+    const clean = await client.waitForDiagnostics((params) => params.uri === mainUri && params.version === version && params.diagnostics.length === 0);
+    assert.deepEqual(clean.diagnostics, []);
+    // The old edit is for a version that is gone: no action is offered for a range there any more.
+    const after = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: mainUri }, range: KEY_RANGE, context: { diagnostics: [] } })) as CodeAction[];
+    assert.ok(!after.some((action) => action.title.startsWith('Pin ')));
+  });
+
+  it('vigil/clearCache empties the disk cache and validates again from the registry', TIMEOUT, async () => {
+    const requestsBefore = registry.requests.length;
+    assert.ok(readdirSync(cacheDir).some((name) => name.startsWith('summaries-v')), 'summaries were cached');
+    const result = await client.connection.sendRequest(ClearCacheRequest);
+    assert.equal(result.cleared, true);
+    assert.ok(result.files >= 2);
+    assert.ok(registry.requests.length > requestsBefore, 'the registry was asked again');
+    await client.waitForStatus((status) => status.state === 'done');
+  });
+
   it('puts malformed JSON where it broke and keeps serving', TIMEOUT, async () => {
     const brokenUri = pathToFileURL(join(workspace, 'broken', 'package.json')).href;
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
@@ -160,6 +220,100 @@ describe('language server over stdio', () => {
     const refreshed = await client.connection.sendRequest(RefreshRequest);
     assert.equal(refreshed.files, 3);
     assert.ok(client.alive);
+  });
+});
+
+describe('lockfiles over stdio', () => {
+  const PACKUMENTS = join(ROOT, 'test', 'fixtures', 'packuments');
+  const manifest = '{\n  "name": "app",\n  "dependencies": {\n    "ms": "^2.1.1"\n  }\n}\n';
+  /** ms 2.1.2, said here to depend on ua-parser-js, brings in the hijacked 0.7.23; tarballs on the fixture registry. */
+  const lockfile = (origin: string): string => `{
+  "name": "app",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "app",
+      "dependencies": {
+        "ms": "^2.1.1"
+      }
+    },
+    "node_modules/ms": {
+      "version": "2.1.2",
+      "resolved": "${origin}/ms/-/ms-2.1.2.tgz",
+      "integrity": "sha512-sGkPx+VjMtmA6MX27oA4FBFELFCZZ4S4XqeGOXCv68tT+jb3vk/RyaKWP0PTKyWtmLSM0b+adUTEvbs1PEaH2w==",
+      "dependencies": {
+        "ua-parser-js": "^0.7.22"
+      }
+    },
+    "node_modules/ua-parser-js": {
+      "version": "0.7.23",
+      "resolved": "${origin}/ua-parser-js/-/ua-parser-js-0.7.23.tgz",
+      "integrity": "sha512-hb0TIxQ3j1l8fXRrANfkoMaxYwexfXmXU1I/ySDQWOfxpurP3zNfiy7ZK5NPpNz7naYeKI3zcLBOrshDoBbyPA=="
+    }
+  }
+}
+`;
+  let registry: FixtureRegistry;
+  let client: LspTestClient;
+  let workspace: string;
+  let cacheDir: string;
+
+  before(async () => {
+    // The scenario's ua-parser-js (the replayed hijack) replaces the recorded one: later folders win.
+    registry = await startFixtureRegistry([PACKUMENTS, SCENARIO_REGISTRY]);
+    workspace = mkdtempSync(join(tmpdir(), 'vigil-lsp-lock-'));
+    cacheDir = mkdtempSync(join(tmpdir(), 'vigil-lsp-cache-'));
+    for (const folder of ['', 'tools']) {
+      mkdirSync(join(workspace, folder), { recursive: true });
+      writeFileSync(join(workspace, folder, 'package.json'), manifest);
+      writeFileSync(join(workspace, folder, 'package-lock.json'), lockfile(registry.url));
+    }
+    client = LspTestClient.spawn(SERVER, (item) => (item.section === 'vigil' ? { registry: registry.url, asOf: AS_OF } : null));
+    await client.initialize({
+      processId: process.pid,
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
+      initializationOptions: { cacheDir },
+      capabilities: { workspace: { configuration: true, workspaceFolders: true } },
+    });
+  }, TIMEOUT);
+
+  after(async () => {
+    await client?.stop();
+    await registry?.close();
+    for (const dir of [workspace, cacheDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  }, TIMEOUT);
+
+  it('an open package-lock.json gets diagnostics on its entries\' lines; its manifest says what it brings in', TIMEOUT, async () => {
+    const lockUri = pathToFileURL(join(workspace, 'package-lock.json')).href;
+    const text = lockfile(registry.url);
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: lockUri, languageId: 'json', version: 1, text },
+    });
+    const published = await client.waitForDiagnostics(
+      (params) => params.uri === lockUri && params.version === 1 && byCode(params, 'install-script-added') !== undefined,
+    );
+    const line = text.split('\n').findIndex((l) => l.includes('"node_modules/ua-parser-js"'));
+    const hijack = byCode(published, 'install-script-added');
+    assert.deepEqual(hijack?.range.start, { line, character: 4 });
+    assert.equal(hijack?.severity, DiagnosticSeverity.Error);
+    assert.equal((hijack?.data as VigilDiagnosticData).version, '0.7.23');
+    const manifestUri = pathToFileURL(join(workspace, 'package.json')).href;
+    const risky = await client.waitForDiagnostics((params) => params.uri === manifestUri && byCode(params, 'risky-transitive') !== undefined);
+    assert.equal(byCode(risky, 'risky-transitive')?.range.start.line, 3);
+  });
+
+  it('vigil/checkLockfiles validates the lockfiles that are not open, and the status counts them apart', TIMEOUT, async () => {
+    const toolsLock = pathToFileURL(join(workspace, 'tools', 'package-lock.json')).href;
+    assert.ok(!client.diagnostics.some((params) => params.uri === toolsLock), 'not validated before it is asked for');
+    const result = await client.connection.sendRequest(CheckLockfilesRequest);
+    assert.equal(result.files, 2);
+    const published = await client.waitForDiagnostics((params) => params.uri === toolsLock && byCode(params, 'install-script-added') !== undefined);
+    assert.equal(published.version, undefined, 'read from disk');
+    const status = await client.waitForStatus((params) => params.state === 'done' && params.lockfiles === 2);
+    assert.equal(status.files, 2);
+    assert.equal(status.checked, 2, 'ms@2.1.2 and ua-parser-js@0.7.23, each once over four documents');
   });
 });
 

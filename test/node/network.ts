@@ -1,7 +1,8 @@
 /**
  * Test support for registries behind credentials, proxies and TLS, all on 127.0.0.1: a self-signed
- * certificate made with openssl at test time, an HTTPS registry, a small forward proxy (CONNECT tunnels
- * and absolute-URI requests, counted), and a runtime that sees only a temp folder's npm configuration.
+ * certificate made with openssl at test time, an HTTPS registry, one that asks for client certificates
+ * (with the committed fixtures in test/fixtures/tls), a small forward proxy (CONNECT tunnels and
+ * absolute-URI requests, counted), and a runtime that sees only a temp folder's npm configuration.
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,9 +12,10 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import type { Certificate as TLSCertificate, TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { nodeRuntime, type NodeRuntime } from '../../server/src/node/runtime';
-import { closeServer, tempDir, writeTree, type TestServer } from './helpers';
+import { closeServer, ROOT, tempDir, writeTree, type TestServer } from './helpers';
 
 export interface Certificate {
   key: string;
@@ -52,6 +54,49 @@ export async function httpsTestServer(
   t.after(() => closeServer(server));
   const { port } = server.address() as net.AddressInfo;
   return { url: `https://127.0.0.1:${port}/`, server, requests, nthRequest: () => Promise.reject(new Error('not supported')) };
+}
+
+/** The committed CA, server and client certificates (test/fixtures/tls/README.md says how they were made). */
+export const TLS_FIXTURES = join(ROOT, 'test', 'fixtures', 'tls');
+export const tlsFixture = (name: string): string => join(TLS_FIXTURES, name);
+
+export interface MutualTlsServer extends TestServer {
+  /** Per request, the CN of the client certificate the connection presented; undefined: none. */
+  peers: Array<string | undefined>;
+  /** TCP connections accepted, whether or not their handshake succeeded. */
+  connections(): number;
+}
+
+/**
+ * An HTTPS server for 127.0.0.1 with the fixture server certificate that asks every client for a
+ * certificate signed by the fixture CA. `requireCertificate`: true refuses the handshake without one (a
+ * registry that only answers with a valid client certificate); false answers anyway and records that
+ * none came (so a test can prove a certificate was not shown).
+ */
+export async function mutualTlsServer(
+  t: TestContext,
+  requireCertificate: boolean,
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<MutualTlsServer> {
+  const requests: http.IncomingMessage[] = [];
+  const peers: Array<string | undefined> = [];
+  const read = (name: string): Promise<string> => readFile(tlsFixture(name), 'utf8');
+  const options = { key: await read('server.key'), cert: await read('server.pem'), ca: await read('ca.pem') };
+  const server = https.createServer({ ...options, requestCert: true, rejectUnauthorized: requireCertificate }, (req, res) => {
+    requests.push(req);
+    // Without a client certificate this is {} at run time, whatever the type says.
+    const subject: Partial<TLSCertificate> | undefined = (req.socket as TLSSocket).getPeerCertificate().subject;
+    peers.push(subject?.CN);
+    handler(req, res);
+  });
+  let connections = 0;
+  server.on('connection', () => connections++);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => closeServer(server));
+  const { port } = server.address() as net.AddressInfo;
+  const url = `https://127.0.0.1:${port}/`;
+  return { url, server, requests, peers, connections: () => connections, nthRequest: () => Promise.reject(new Error('not supported')) };
 }
 
 export interface TestProxy {

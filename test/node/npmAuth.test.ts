@@ -7,7 +7,7 @@ import { nerfDart, readCredentials, type CredentialInput } from '../../server/sr
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 function credentials(flat: Record<string, unknown>, legacy: CredentialInput['legacy'] = { registry: 'https://registry.npmjs.org/', values: {} }) {
-  return readCredentials({ flat, legacy, describe: (key) => `file-for-${key.includes('_') ? 'auth' : 'other'}` });
+  return readCredentials({ flat, legacy, describe: (key) => `file-for-${key.includes('_') ? 'auth' : 'other'}`, baseDir: '/project' });
 }
 
 test('nerfDart: //host[:port]/dir/ as npm computes it', () => {

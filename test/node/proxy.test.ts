@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
+import { normalizeHttpSettings } from '../../server/src/lsp/settings';
 import { envValue, isNoProxy, proxyFor, proxyRules, withEditorProxy, type ProxyRules } from '../../server/src/node/proxy';
 
 test('isNoProxy: label-boundary suffixes, ports, *, IPs', () => {
@@ -57,6 +58,34 @@ test("withEditorProxy: VS Code's http.proxy replaces npm's for every target and 
   assert.deepEqual(reveal(withEditorProxy(npm, 'http://editor:2')), { https: 'http://editor:2', http: 'http://editor:2', noProxy: ['corp.test'], source: 'http.proxy' });
   assert.equal(withEditorProxy(npm, undefined), npm);
   assert.equal(withEditorProxy(npm, ''), npm);
+});
+
+test("withEditorProxy: VS Code's http.noProxy joins npm's noproxy (or NO_PROXY), whichever proxy is in use", () => {
+  const npm = proxyRules({ proxy: { value: 'http://npm:1', where: 'x' }, noProxy: 'corp.test' }, {});
+  const table: Array<[string, ProxyRules, string | undefined, string[], ReturnType<typeof reveal>]> = [
+    ['with http.proxy', npm, 'http://editor:2', ['127.0.0.1', ' .lan '], { https: 'http://editor:2', http: 'http://editor:2', noProxy: ['corp.test', '127.0.0.1', '.lan'], source: 'http.proxy' }],
+    ["with npm's proxy", npm, undefined, ['*'], { https: 'http://npm:1', http: 'http://npm:1', noProxy: ['corp.test', '*'], source: 'proxy in x' }],
+    ['with NO_PROXY', proxyRules({}, { HTTPS_PROXY: 'http://env:3', NO_PROXY: 'a.test' }), undefined, ['b.test:8443'], { https: 'http://env:3', http: 'http://env:3', noProxy: ['a.test', 'b.test:8443'], source: 'HTTPS_PROXY' }],
+    ['duplicates and blanks dropped, a comma list split', npm, undefined, ['corp.test', '', 'x.test, y.test', 'x.test'], { https: 'http://npm:1', http: 'http://npm:1', noProxy: ['corp.test', 'x.test', 'y.test'], source: 'proxy in x' }],
+  ];
+  for (const [name, rules, httpProxy, httpNoProxy, expected] of table) assert.deepEqual(reveal(withEditorProxy(rules, httpProxy, httpNoProxy)), expected, name);
+  assert.equal(withEditorProxy(npm, undefined, []), npm, 'nothing from the editor: the same rules');
+  assert.equal(withEditorProxy(npm, undefined, ['corp.test']), npm);
+  const direct = withEditorProxy(npm, 'http://editor:2', ['registry.test:8443']);
+  assert.equal(proxyFor(new URL('https://registry.test:8443/x'), direct), undefined);
+  assert.equal(proxyFor(new URL('https://registry.test/x'), direct)?.reveal(), 'http://editor:2', 'the port must match');
+});
+
+test("normalizeHttpSettings: http.proxy, http.proxyStrictSSL=false and http.noProxy's hosts; anything else is ignored", () => {
+  const table: Array<[string, unknown, ReturnType<typeof normalizeHttpSettings>]> = [
+    ['nothing', undefined, {}],
+    ['VS Code defaults', { proxy: '', proxyStrictSSL: true, noProxy: [] }, {}],
+    ['all three', { proxy: ' http://p:1 ', proxyStrictSSL: false, noProxy: ['a.test', ' .b.test ', ''] }, { httpProxy: 'http://p:1', httpProxyStrictSSL: false, httpNoProxy: ['a.test', '.b.test'] }],
+    ['noProxy entries of the wrong type', { noProxy: ['a.test', 3, null, { host: 'x' }] }, { httpNoProxy: ['a.test'] }],
+    ['a comma-separated string, as hand-edited settings hold', { noProxy: 'a.test, b.test' }, { httpNoProxy: ['a.test', 'b.test'] }],
+    ['not a list at all', { noProxy: { 'a.test': true } }, {}],
+  ];
+  for (const [name, raw, expected] of table) assert.deepEqual(normalizeHttpSettings(raw), expected, name);
 });
 
 test('proxyFor: by protocol, honouring noproxy; proxy URLs with passwords never print', () => {

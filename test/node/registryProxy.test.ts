@@ -9,7 +9,7 @@ import { test, type TestContext } from 'node:test';
 import type { RegistryResult } from '../../server/src/core/registry/types';
 import type { RegistrySettings } from '../../server/src/node/runtime';
 import { jsonHandler, packument, testServer } from './helpers';
-import { deadPort, httpsTestServer, nerf, sandbox, selfSignedCertificate, testProxy, type Certificate } from './network';
+import { deadPort, httpsTestServer, mutualTlsServer, nerf, sandbox, selfSignedCertificate, testProxy, tlsFixture, type Certificate } from './network';
 
 const TOKEN = 'npm_TLS-registry-token';
 
@@ -107,6 +107,37 @@ test('noproxy / NO_PROXY: matching hosts (by name, port, or *) go direct; others
     assert.equal(proxy.forwarded.length, proxied ? 1 : 0, name);
   }
   assert.equal(target.requests.length, cases.length);
+});
+
+test("VS Code's http.noProxy: its hosts go direct past http.proxy, npm's proxy or HTTPS_PROXY, together with npm's noproxy", async (t) => {
+  const target = await testServer(t, jsonHandler({ '/ms': packument('ms') }));
+  const secure = await mutualTlsServer(t, false, jsonHandler({ '/ms': packument('ms') }));
+  const cases: Array<[string, 'http' | 'https', string, Record<string, string>, Partial<RegistrySettings>, boolean]> = [
+    ['http.proxy, http.noProxy host', 'http', '', {}, { httpNoProxy: ['127.0.0.1'] }, false],
+    ['http.proxy, http.noProxy host:port', 'http', '', {}, { httpNoProxy: [`127.0.0.1:${new URL(target.url).port}`] }, false],
+    ['http.proxy, http.noProxy *', 'http', '', {}, { httpNoProxy: ['*'] }, false],
+    ['http.proxy, http.noProxy another port', 'http', '', {}, { httpNoProxy: ['127.0.0.1:1'] }, true],
+    ['http.proxy, http.noProxy another domain', 'http', '', {}, { httpNoProxy: ['.example.test'] }, true],
+    ["npm's proxy, http.noProxy", 'http', 'proxy=<proxy>\n', {}, { httpNoProxy: ['127.0.0.1'] }, false],
+    ["npm's noproxy elsewhere, http.noProxy here", 'http', 'noproxy=example.test\n', {}, { httpNoProxy: ['127.0.0.1'] }, false],
+    ["npm's noproxy here, http.noProxy elsewhere", 'http', 'noproxy=127.0.0.1\n', {}, { httpNoProxy: ['example.test'] }, false],
+    ['HTTPS_PROXY tunnel, http.noProxy', 'https', '', { HTTPS_PROXY: '<proxy>' }, { httpNoProxy: ['127.0.0.1'] }, false],
+    ['HTTPS_PROXY tunnel, no http.noProxy', 'https', '', { HTTPS_PROXY: '<proxy>' }, {}, true],
+    ['http.proxy tunnel, http.noProxy', 'https', '', {}, { httpNoProxy: ['127.0.0.1'] }, false],
+  ];
+  for (const [name, scheme, npmrc, env, settings, proxied] of cases) {
+    const proxy = await testProxy(t);
+    const registry = scheme === 'http' ? target : secure;
+    const withProxy = (text: string): string => text.replace('<proxy>', proxy.url);
+    const editorProxy = npmrc.includes('<proxy>') || env['HTTPS_PROXY'] ? {} : { httpProxy: proxy.url };
+    const files = { 'home/.npmrc': `registry=${registry.url}\ncafile=${tlsFixture('ca.pem')}\n${withProxy(npmrc)}` };
+    const environment = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, withProxy(value)]));
+    const result = await lookup(t, files, environment, { ...editorProxy, ...settings });
+    assert.equal(errorOf(result), 'ok', name);
+    const seen = scheme === 'http' ? proxy.forwarded.length : proxy.tunnels.length;
+    assert.equal(seen, proxied ? 1 : 0, name);
+  }
+  assert.equal(target.requests.length + secure.requests.length, cases.length);
 });
 
 test("VS Code's http.proxy replaces npm's proxy; without it npm's (dead) proxy is used and named in the error", async (t) => {

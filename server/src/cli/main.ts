@@ -1,11 +1,19 @@
 /** Entry point of dist/cli.js: only wiring. */
 import { nodeRuntime } from '../node/runtime';
 import { runCli } from './run';
+import { terminalFeatures } from './terminal';
+
+// `vigil check | head`: a reader that stops early is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 runCli(process.argv.slice(2), nodeRuntime(), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  ...terminalFeatures(process.env, process.stdout.isTTY === true, process.stderr.isTTY === true),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -7,17 +7,15 @@ import type { AdvisorySource } from './advisories/types';
 import type { AnalysisConfig } from './config';
 import { compareFindings, type AnalysisError, type AnalysisNote, type Finding, type OffsetRange } from './finding';
 import { parsePackageJson, type DependencySection } from './parse/packageJson';
-import { viewAsOf } from './registry/asOf';
 import type { AbortSignalLike, DataSource, PackageSummary, PublicRegistry, Registry, RegistryResult } from './registry/types';
-import { resolveVersion } from './resolve';
 import { runBounded } from './bounded';
 import { nonRegistryFinding } from './check';
 import { checkResolved, type Resolved } from './checkResolved';
 import type { SuppressedFinding } from './policy';
 import { finishWithPolicy, readProject } from './project';
 import { classifySpec, type SpecKind } from './spec';
-import { unclaimedNameFinding } from './signals/unclaimedName';
-import { requestedUnpublished, unpublishedFinding } from './signals/unpublished';
+import { LockedProject, onEveryEntry } from './locked';
+import { resolveOne, withLockedVersion, type Pending, type ResolveContext } from './resolveOne';
 import { recordingAnswers, typosquatFindings } from './signals/typosquat';
 import type { HighImpactIndex } from './similar/highImpact';
 
@@ -33,6 +31,11 @@ export interface AnalysisInput {
    * manager's and Renovate's files (project.ts PROJECT_FILES), named relative to the manifest's folder.
    */
   files: ProjectFile[];
+  /**
+   * Which lockfile entries to check on the lockfile itself: those the manifests bring in (the default: a
+   * manifest's own view), or every entry (the lockfile is what is being looked at, or the whole project).
+   */
+  lockfileEntries?: 'reachable' | 'all';
 }
 
 export interface AnalysisDeps {
@@ -56,6 +59,11 @@ export interface AnalysisDeps {
    * only packages routed elsewhere, so nothing else is asked there.
    */
   publicRegistry?: PublicRegistry;
+  /**
+   * The registry a package is installed from (scoped registries applied), for the lockfile's host checks.
+   * Absent: lockfile-untrusted-host is not checked.
+   */
+  registryUrlFor?: (name: string) => string;
 }
 
 export type DependencyStatus = 'checked' | 'not-registry' | 'unresolved' | 'error' | 'cancelled';
@@ -68,7 +76,8 @@ export interface DependencyReport {
   /** The package actually looked up (the target of an `npm:` alias). */
   package: string;
   spec: string;
-  section: DependencySection;
+  /** 'lockfile' for a package checked on its lockfile entry. */
+  section: DependencySection | 'lockfile';
   kind: SpecKind;
   /** The key's range; findings are reported on the key. */
   range: OffsetRange;
@@ -76,6 +85,8 @@ export interface DependencyReport {
   status: DependencyStatus;
   version?: string;
   source?: DataSource;
+  /** Where the project's lockfile locks a declared dependency; its version is the one checked. */
+  locked?: { lockfile: string; version: string; key: string };
 }
 
 export interface AnalysisResult {
@@ -97,17 +108,27 @@ export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise
   const now = deps.asOf ?? deps.now;
   const result: AnalysisResult = { asOf: now.toISOString(), findings: [], errors: [], dependencies: [], notes: [], suppressed: [] };
   const project = readProject(input.files, deps.config, deps.now);
+  const locked = new LockedProject(input.files);
+  result.findings.push(...locked.problemFindings());
   const resolved: Resolved[] = [];
   // Every answer, failures included: a name's typosquat severity depends on what the registry knows of it.
   const answers = new Map<string, RegistryResult>();
   const lookup = { ...deps, registry: recordingAnswers(deps.registry, answers) };
-  const jobs = input.files
+  const declared = input.files
     .filter((file) => isPackageJson(file.path))
     .flatMap((file) => registryDependencies(file, result))
-    .map(({ report, range }) => () => resolveOne(report, range, lookup, now, result, resolved, project.configFor));
+    .map((pending) => withLockedVersion(pending, locked, result));
+  const targets = locked.targets(input.lockfileEntries === 'all');
+  result.dependencies.push(...targets.map((target) => target.report));
+  const pending = [...declared, ...targets.map((target) => ({ report: target.report, range: target.report.spec, locked: target.report.spec }))];
+  const summaries = new Map<DependencyReport, PackageSummary>();
+  const context: ResolveContext = { deps: lookup, now, result, resolved, configFor: project.configFor, summaries };
+  const jobs = pending.map((item) => () => resolveOne(item, context));
 
   await runBounded(jobs, CONCURRENCY, deps.signal);
-  if (!deps.signal?.aborted) result.findings.push(...typosquatFindings(result.dependencies, answers, deps.highImpact, now, deps.asOf));
+  const typed = result.dependencies.filter((report) => report.section !== 'lockfile');
+  if (!deps.signal?.aborted) result.findings.push(...typosquatFindings(typed, answers, deps.highImpact, now, deps.asOf));
+  result.findings.push(...locked.integrityFindings(targets, summaries, deps.registryUrlFor, project.policy.allowedRegistries));
   const advisories = await lookupAdvisories(
     resolved.map((r) => ({ package: r.report.package, version: r.version })),
     deps.advisories,
@@ -118,9 +139,10 @@ export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise
   const checked = await checkResolved(resolved, advisories.byPackage, deps, now, project.configFor);
   result.findings.push(...checked.findings);
   result.notes.push(...checked.notes);
+  result.findings.push(...onEveryEntry(targets, result.findings));
   result.findings.sort(compareFindings);
   result.errors.sort((a, b) => (a.file === b.file ? a.range.start - b.range.start : a.file < b.file ? -1 : 1));
-  finishWithPolicy(result, project, deps.now);
+  finishWithPolicy(result, project, deps.now, (kept) => locked.riskyTransitive(kept));
   return result;
 }
 
@@ -128,7 +150,7 @@ export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise
  * Parses one manifest into `result` (its problems, every declared dependency, findings for the ones from
  * outside the registry) and returns the registry dependencies still to look up, with their ranges.
  */
-function registryDependencies(file: ProjectFile, result: AnalysisResult): Array<{ report: DependencyReport; range: string }> {
+function registryDependencies(file: ProjectFile, result: AnalysisResult): Pending[] {
   const parsed = parsePackageJson(file.text);
   for (const problem of parsed.problems) {
     result.findings.push({
@@ -142,7 +164,7 @@ function registryDependencies(file: ProjectFile, result: AnalysisResult): Array<
       evidence: {},
     });
   }
-  const pending: Array<{ report: DependencyReport; range: string }> = [];
+  const pending: Pending[] = [];
   for (const dependency of parsed.value.dependencies) {
     const spec = classifySpec(dependency.name, dependency.spec);
     const report: DependencyReport = {
@@ -167,80 +189,6 @@ function registryDependencies(file: ProjectFile, result: AnalysisResult): Array<
     pending.push({ report, range: spec.range });
   }
   return pending;
-}
-
-/** Fetches and resolves one dependency; problems become findings or errors, a success joins `resolved`. */
-async function resolveOne(
-  report: DependencyReport,
-  range: string,
-  deps: AnalysisDeps,
-  now: Date,
-  result: AnalysisResult,
-  resolved: Resolved[],
-  configFor: (name: string, version: string) => AnalysisConfig,
-): Promise<void> {
-  if (deps.signal?.aborted) {
-    report.status = 'cancelled';
-    return;
-  }
-  const answer = await deps.registry.getPackument(report.package, deps.signal);
-  if (!answer.ok && answer.error.kind === 'not-found') {
-    // The registry says the name is free: that is a finding about the project, not a failure to check it.
-    report.status = 'unresolved';
-    result.findings.push(unclaimedNameFinding(report, answer.error));
-    return;
-  }
-  if (!answer.ok) {
-    report.status = answer.error.kind === 'cancelled' ? 'cancelled' : 'error';
-    if (report.status === 'error') {
-      result.errors.push({
-        file: report.file,
-        range: report.range,
-        package: report.package,
-        kind: answer.error.kind,
-        message: answer.error.message,
-      });
-    }
-    return;
-  }
-  if (answer.source) report.source = answer.source;
-  const summary: PackageSummary | undefined = deps.asOf ? viewAsOf(answer.summary, deps.asOf) : answer.summary;
-  if (!summary) {
-    report.status = 'error';
-    result.errors.push({
-      file: report.file,
-      range: report.range,
-      package: report.package,
-      kind: 'not-found',
-      message: `${report.package} did not exist yet on ${now.toISOString()} (first published later).`,
-    });
-    return;
-  }
-  const resolution = resolveVersion(summary, range);
-  // A removed release fails resolution too, but "no version satisfies" would hide why: say it first.
-  const gone = requestedUnpublished(summary, range, !resolution.ok);
-  if (gone.length > 0) {
-    report.status = 'unresolved';
-    result.findings.push(unpublishedFinding(report, summary, range, gone, now, configFor(report.package, gone[0] as string)));
-    return;
-  }
-  if (!resolution.ok) {
-    report.status = 'unresolved';
-    result.findings.push({
-      file: report.file,
-      range: report.specRange,
-      package: report.package,
-      spec: report.spec,
-      signal: 'unresolved-version',
-      severity: 'warning',
-      message: resolution.message,
-      evidence: { range, latest: summary.distTags.latest ?? null },
-    });
-    return;
-  }
-  report.status = 'checked';
-  report.version = resolution.version;
-  resolved.push({ report, summary, version: resolution.version, source: answer.source });
 }
 
 function isPackageJson(path: string): boolean {

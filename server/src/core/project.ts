@@ -95,8 +95,10 @@ function nearest(files: readonly ProjectFile[]): ProjectFile | undefined {
 }
 
 /** The last step of an analysis: policy over the findings, then the findings about the project's files. */
-export function finishWithPolicy(result: AnalysisResult, project: Project, now: Date): void {
+export function finishWithPolicy(result: AnalysisResult, project: Project, now: Date, derive?: (kept: readonly Finding[]) => Finding[]): void {
   const { findings, suppressed } = applyPolicy(result.findings, project.policy, now);
-  result.findings = [...findings, ...project.findings].sort(compareFindings);
-  result.suppressed = suppressed;
+  // Findings derived from others (risky-transitive) count only what the policy kept, then face it themselves.
+  const derived = derive ? applyPolicy(derive(findings), project.policy, now) : { findings: [], suppressed: [] };
+  result.findings = [...findings, ...derived.findings, ...project.findings].sort(compareFindings);
+  result.suppressed = [...suppressed, ...derived.suppressed];
 }

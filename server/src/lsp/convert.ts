@@ -1,9 +1,22 @@
 /**
- * Findings → LSP diagnostics. The only file in the server that turns offsets into positions, and it does so
- * through core/report.ts, the same code the CLI's JSON uses, so both report identical ranges.
+ * Findings → LSP diagnostics, offset edits → LSP edits, a cursor → an offset. The only file in the server
+ * that turns offsets into positions (and back), and it does so through core/report.ts, the same code the
+ * CLI's JSON uses, so both report identical ranges.
  */
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import type { AnalysisError, Finding, Severity } from '../core/finding';
+import {
+  CreateFile,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  OptionalVersionedTextDocumentIdentifier,
+  TextDocumentEdit,
+  type Diagnostic,
+  type Position,
+  type Range,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { AnalysisError, Finding, OffsetRange, Severity } from '../core/finding';
+import type { TextEdit } from '../core/fixes';
 import { LineIndex, toReportError, toReportFinding, type ReportError, type ReportFinding } from '../core/report';
 import type { RegistryErrorKind } from '../core/registry/types';
 import type { RegistryDiagnosticCode, VigilDiagnosticData } from '../protocol';
@@ -89,4 +102,74 @@ export function severityOf(diagnostic: Diagnostic): Severity {
     default:
       return 'warning';
   }
+}
+
+/**
+ * The offset of an LSP position in `text` (UTF-16 code units, like offsets): a line past the end is the
+ * end of the text; a character past the end of its line is the end of that line (as LSP asks).
+ */
+export function offsetAt(text: string, position: Position): number {
+  let lineStart = 0;
+  for (let line = 0; line < position.line; line++) {
+    const next = nextLineStart(text, lineStart);
+    if (next === undefined) return text.length;
+    lineStart = next;
+  }
+  const lineEnd = lineEndOf(text, lineStart);
+  return Math.min(lineStart + Math.max(0, position.character), lineEnd);
+}
+
+function nextLineStart(text: string, from: number): number | undefined {
+  for (let i = from; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 /* \r */) return text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+    if (ch === 10 /* \n */) return i + 1;
+  }
+  return undefined;
+}
+
+function lineEndOf(text: string, lineStart: number): number {
+  for (let i = lineStart; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 || ch === 10) return i;
+  }
+  return text.length;
+}
+
+export function toRange(text: string, range: OffsetRange): Range {
+  return new LineIndex(text).rangeAt(range);
+}
+
+export function toTextEdits(text: string, edits: readonly TextEdit[]): LspTextEdit[] {
+  const index = new LineIndex(text);
+  return edits.map((edit) => ({ range: index.rangeAt(edit.range), newText: edit.newText }));
+}
+
+/** Offset edits for one document, against the text they were computed from. */
+export interface DocumentEdits {
+  uri: string;
+  /** The version of the document the edits were computed against; null: the file on disk (not open). */
+  version: number | null;
+  text: string;
+  edits: readonly TextEdit[];
+  /** The file does not exist yet: create it first (text is ''). */
+  create?: boolean;
+}
+
+/**
+ * A workspace edit; with `documentChanges` (the client says it supports them) each document's edits are
+ * versioned, so the client rejects them once the document moved on (vscode-eslint's rule for fixes).
+ */
+export function toWorkspaceEdit(documents: readonly DocumentEdits[], documentChanges: boolean): WorkspaceEdit {
+  if (!documentChanges) {
+    const changes: Record<string, LspTextEdit[]> = {};
+    for (const document of documents) changes[document.uri] = [...(changes[document.uri] ?? []), ...toTextEdits(document.text, document.edits)];
+    return { changes };
+  }
+  return {
+    documentChanges: documents.flatMap((document) => [
+      ...(document.create ? [CreateFile.create(document.uri, { ignoreIfExists: true })] : []),
+      TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(document.uri, document.version), toTextEdits(document.text, document.edits)),
+    ]),
+  };
 }

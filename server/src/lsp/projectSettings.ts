@@ -2,8 +2,8 @@
  * The project's own settings files in the editor: each is validated on its own (.vigilrc.json's problems
  * and expired suppressions, the cooldown files' unreadable values, at the right offsets), every analysis
  * reads the settings files beside its package.json and at the workspace root (open documents from the
- * editor, so unsaved edits count), and a change to any of them re-validates the manifests, whose
- * findings they change. Only .vigilrc.json is sent by the client as a document; the others are read
+ * editor, so unsaved edits count), and a change to any of them re-validates the documents at or below
+ * its folder (manifests and lockfiles), whose findings it changes. Only .vigilrc.json is sent by the client as a document; the others are read
  * from disk when they change and on start at the workspace roots.
  */
 import { basename, dirname, join, sep } from 'node:path';
@@ -27,8 +27,8 @@ export interface ProjectSettingsDeps {
   readFile(path: string): Promise<string>;
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   now(): Date;
-  /** Validate every manifest again (debounced by the caller's validator). */
-  revalidateManifests(): void;
+  /** Validate again the documents a change to the settings file at `path` affects (debounced by the caller). */
+  revalidateBelow(path: string): void;
   log(message: string): void;
 }
 
@@ -80,15 +80,15 @@ export class ProjectSettings {
     void this.validate(uri, true);
   }
 
-  /** Watched-file events: validates the settings files among them; true when any changed. */
-  filesChanged(changes: readonly FileEvent[]): boolean {
+  /** Watched-file events: validates the settings files among them; returns their paths (the caller re-validates below them). */
+  filesChanged(changes: readonly FileEvent[]): string[] {
     const relevant = changes.filter((change) => isProjectSettingsUri(change.uri));
     for (const change of relevant) {
       if (this.open.has(change.uri)) continue; // open documents: from the editor
       if (change.type === FileChangeType.Deleted) this.forget(change.uri);
       else void this.validate(change.uri);
     }
-    return relevant.length > 0;
+    return relevant.map((change) => uriToPath(change.uri)).filter((path): path is string => path !== undefined);
   }
 
   /** The settings files at each workspace root, validated from disk on start. */
@@ -105,7 +105,7 @@ export class ProjectSettings {
     const path = uriToPath(uri) ?? uri;
     if (!source) {
       // An unsaved file closed without saving: the manifests were read with its text.
-      if (notify && this.lastText.has(path)) this.deps.revalidateManifests();
+      if (notify && this.lastText.has(path)) this.deps.revalidateBelow(path);
       return this.forget(uri);
     }
     const before = this.lastText.get(path);
@@ -113,7 +113,7 @@ export class ProjectSettings {
     if (previous !== undefined && previous !== uri) this.forget(previous);
     this.uriByPath.set(path, uri);
     this.lastText.set(path, source.text);
-    if (notify && before !== undefined && before !== source.text) this.deps.revalidateManifests();
+    if (notify && before !== undefined && before !== source.text) this.deps.revalidateBelow(path);
     const findings = settingsFileFindings(path.split(sep).join('/'), source.text, this.deps.now());
     // Nothing to say about a file that never had diagnostics: no empty publication for every root file.
     if (findings.length === 0 && !this.published.has(uri)) return;

@@ -15,7 +15,7 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-function cancelled<T>(): ResponseError<T> {
+function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled');
 }
 
@@ -35,7 +35,7 @@ export async function runSafeAsync<T>(
   work: (signal: AbortSignal) => Promise<T>,
   fallback: T,
   token?: CancellationToken,
-): Promise<T | ResponseError<T>> {
+): Promise<T | ResponseError<void>> {
   if (token?.isCancellationRequested) return cancelled();
   const { signal, dispose } = tokenToSignal(token);
   try {

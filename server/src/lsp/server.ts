@@ -3,17 +3,15 @@
  * connection: stdio, node-ipc, or an in-memory pair in tests) and side-effect-free except through the
  * runtime, so the same code runs in VS Code, in any LSP editor, and under test.
  */
-import { basename } from 'node:path';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
-  FileChangeType,
   RequestType0,
   TextDocumentSyncKind,
   TextDocuments,
   type ClientCapabilities,
   type Connection,
-  type FileEvent,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFolder,
@@ -21,32 +19,31 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Runtime } from '../node/runtime';
 import {
+  CHECK_LOCKFILES_REQUEST,
   REFRESH_REQUEST,
+  type ClearCacheResult,
+  type ReportResult,
   SETTINGS_SECTION,
   STATUS_NOTIFICATION,
   WORKSPACE_TRUST_NOTIFICATION,
+  type CheckLockfilesResult,
   type RefreshResult,
   type StatusParams,
   type VigilInitializationOptions,
   type WorkspaceTrustParams,
 } from '../protocol';
-import { isPolicyUri, PROJECT_SETTINGS_GLOBS, ProjectSettings } from './projectSettings';
+import type { FeatureContext } from './analysisAt';
+import { CODE_ACTION_KINDS } from './codeActions';
+import { Documents } from './documents';
+import { featureCapabilities, registerFeatures, type FeatureHost } from './features';
+import { dataFiles, LOCKFILE_GLOB } from './lockfiles';
+import { PROJECT_SETTINGS_GLOBS, ProjectSettings } from './projectSettings';
+import { workspaceReport } from './report';
 import { runSafeAsync, runSafeNotification } from './runSafe';
 import { SettingsCache } from './settings';
 import { StatusReporter } from './status';
 import { realSchedule, Validator, type DocumentSource, type Schedule } from './validator';
-import {
-  DEFAULT_SCAN_LIMITS,
-  findPackageJsonFiles,
-  isInside,
-  isPackageJsonUri,
-  isScannedPath,
-  nodeReadDirectory,
-  pathToUri,
-  uriToPath,
-  type ReadDirectory,
-  type ScanLimits,
-} from './workspace';
+import { DEFAULT_SCAN_LIMITS, nodeReadDirectory, uriToPath, type ReadDirectory, type ScanLimits } from './workspace';
 
 /** Test seams; the defaults are what the shipped server uses. */
 export interface ServerOptions {
@@ -62,6 +59,7 @@ const DEFAULT_DEBOUNCE_MS = 250;
 const HTTP_SECTION = 'http';
 
 const RefreshRequest = new RequestType0<RefreshResult, void>(REFRESH_REQUEST);
+const CheckLockfilesRequest = new RequestType0<CheckLockfilesResult, void>(CHECK_LOCKFILES_REQUEST);
 
 export function startServer(connection: Connection, runtime: Runtime, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
@@ -79,6 +77,8 @@ export function startServer(connection: Connection, runtime: Runtime, options: S
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
       },
       serverInfo: { name: 'vigil' },
     };
@@ -86,16 +86,16 @@ export function startServer(connection: Connection, runtime: Runtime, options: S
   connection.onInitialized(() => runSafeNotification(log, 'initialized', () => session?.initialized()));
   connection.onShutdown(() => session?.dispose());
 
-  documents.onDidOpen((event) => runSafeNotification(log, 'didOpen', () => session?.opened(event.document.uri)));
+  documents.onDidOpen((event) => runSafeNotification(log, 'didOpen', () => session?.documents.opened(event.document.uri)));
   documents.onDidChangeContent((event) =>
-    runSafeNotification(log, 'didChange', () => session?.changed(event.document.uri)),
+    runSafeNotification(log, 'didChange', () => session?.documents.changed(event.document.uri)),
   );
-  documents.onDidClose((event) => runSafeNotification(log, 'didClose', () => session?.closed(event.document.uri)));
+  documents.onDidClose((event) => runSafeNotification(log, 'didClose', () => session?.documents.closed(event.document.uri)));
   connection.onDidChangeConfiguration((params) =>
     runSafeNotification(log, 'didChangeConfiguration', () => session?.configurationChanged(params.settings)),
   );
   connection.onDidChangeWatchedFiles((params) =>
-    runSafeNotification(log, 'didChangeWatchedFiles', () => session?.filesChanged(params.changes)),
+    runSafeNotification(log, 'didChangeWatchedFiles', () => session?.documents.filesChanged(params.changes)),
   );
   connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (params: WorkspaceTrustParams) =>
     runSafeNotification(log, 'workspaceTrust', () => session?.trustChanged(params?.trusted === true)),
@@ -103,6 +103,10 @@ export function startServer(connection: Connection, runtime: Runtime, options: S
   connection.onRequest(RefreshRequest, (token) =>
     runSafeAsync<RefreshResult>(log, 'refresh', async () => session?.refresh() ?? { files: 0 }, { files: 0 }, token),
   );
+  connection.onRequest(CheckLockfilesRequest, (token) =>
+    runSafeAsync<CheckLockfilesResult>(log, 'checkLockfiles', async () => session?.checkLockfiles() ?? { files: 0 }, { files: 0 }, token),
+  );
+  registerFeatures(connection, log, () => session);
 
   documents.listen(connection);
   connection.listen();
@@ -111,55 +115,47 @@ export function startServer(connection: Connection, runtime: Runtime, options: S
 type Log = { info(message: string): void; warn(message: string): void; error(message: string): void };
 
 /** One initialized connection's state. */
-class Session {
+class Session implements FeatureHost {
+  readonly documents: Documents;
+  readonly context: FeatureContext;
   private readonly settings: SettingsCache;
   private readonly status: StatusReporter;
   private readonly validator: Validator;
   private readonly capabilities: ClientCapabilities;
   private readonly folders = new Map<string, string>(); // folder URI → path
-  /** package.json files found in the workspace, path → the URI they are published under. */
-  private readonly workspaceFiles = new Map<string, string>();
-  /** Open package.json documents, path → URI, so a scan never publishes an open file under a second URI. */
-  private readonly openFiles = new Map<string, string>();
-  /** Open documents already validated once; later content changes are debounced. */
-  private readonly seen = new Set<string>();
-  private readonly readDirectory: ReadDirectory;
-  private readonly reloadNpmConfig: () => void;
-  private readonly scanLimits: ScanLimits;
   private readonly projectSettings: ProjectSettings;
+  private readonly reloadNpmConfig: () => void;
+  private readonly cacheDir: string | undefined;
 
   constructor(
     private readonly connection: Connection,
-    runtime: Runtime,
-    private readonly documents: TextDocuments<TextDocument>,
+    private readonly runtime: Runtime,
+    private readonly textDocuments: TextDocuments<TextDocument>,
     options: ServerOptions,
     params: InitializeParams,
     private readonly log: Log,
   ) {
     this.capabilities = params.capabilities;
+    this.reloadNpmConfig = () => runtime.reloadNpmConfig?.();
     const init = initializationOptions(params.initializationOptions);
-    const pull = params.capabilities.workspace?.configuration
-      ? (uri: string): Promise<unknown> => connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
-      : undefined;
-    // http.proxy and http.proxyStrictSSL are application settings: one value for every document.
-    const pullHttp = params.capabilities.workspace?.configuration
-      ? (): Promise<unknown> => connection.workspace.getConfiguration({ section: HTTP_SECTION })
-      : undefined;
-    this.settings = new SettingsCache(pull, init, log.warn, pullHttp);
+    this.cacheDir = init.cacheDir;
+    this.settings = settingsCache(connection, params, init, log);
     this.status = new StatusReporter((status: StatusParams) => quietly(connection.sendNotification(STATUS_NOTIFICATION, status)));
     this.status.setTrusted(this.settings.isTrusted);
-    this.readDirectory = options.readDirectory ?? nodeReadDirectory;
-    this.reloadNpmConfig = () => runtime.reloadNpmConfig?.();
-    this.scanLimits = options.scanLimits ?? DEFAULT_SCAN_LIMITS;
+    const publish = (uri: string, version: number | undefined, diagnostics: Diagnostic[]): void =>
+      quietly(connection.sendDiagnostics({ uri, version, diagnostics }));
+    const openText = (path: string): string | undefined =>
+      this.textDocuments.all().find((document) => uriToPath(document.uri) === path)?.getText();
     this.projectSettings = new ProjectSettings({
       read: (uri) => this.read(uri, runtime),
-      openText: (path) => this.documents.all().find((document) => uriToPath(document.uri) === path)?.getText(),
+      openText,
       readFile: (path) => runtime.readFile(path),
-      publish: (uri, version, diagnostics) => quietly(connection.sendDiagnostics({ uri, version, diagnostics })),
+      publish,
       now: () => runtime.now(),
-      revalidateManifests: () => this.allUris().forEach((uri) => this.validator.schedule(uri)),
+      revalidateBelow: (path) => this.documents.revalidateBelow(path, { ifChanged: true }),
       log: log.warn,
     });
+    const files = { openText, readFile: (path: string) => runtime.readFile(path), log: log.warn };
     this.validator = new Validator({
       runtime,
       settings: this.settings,
@@ -167,56 +163,52 @@ class Session {
       schedule: options.schedule ?? realSchedule,
       debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
       read: (uri) => this.read(uri, runtime),
-      projectFiles: (uri) => this.projectSettings.files(uri, [...this.folders.values()]),
-      publish: (uri, version, diagnostics) => quietly(connection.sendDiagnostics({ uri, version, diagnostics })),
+      projectFiles: (uri) => this.projectSettings.files(uri, this.roots()),
+      dataFiles: async (uri) => {
+        const path = uriToPath(uri);
+        return path === undefined ? [] : dataFiles(path, this.roots(), files);
+      },
+      publish,
       status: this.status,
       log,
     });
+    this.documents = new Documents({
+      validator: this.validator,
+      projectSettings: this.projectSettings,
+      status: this.status,
+      forgetSettings: (uri) => this.settings.forget(uri),
+      isOpen: (uri) => this.textDocuments.get(uri) !== undefined,
+      folders: () => this.roots(),
+      readDirectory: options.readDirectory ?? nodeReadDirectory,
+      scanLimits: options.scanLimits ?? DEFAULT_SCAN_LIMITS,
+      reloadNpmConfig: this.reloadNpmConfig,
+      log,
+    });
     for (const folder of workspaceFolders(params)) this.addFolder(folder);
+    this.context = {
+      latest: (uri) => this.validator.latest(uri),
+      openVersion: (uri) => this.textDocuments.get(uri)?.version,
+      openAt: (path) => {
+        const document = this.textDocuments.all().find((open) => uriToPath(open.uri) === path);
+        return document && { uri: document.uri, text: document.getText(), version: document.version };
+      },
+      readFile: (path) => runtime.readFile(path),
+      isTrusted: () => this.settings.isTrusted,
+      capabilities: featureCapabilities(params.capabilities),
+    };
   }
 
   async initialized(): Promise<void> {
     // The scan marks the status 'checking' synchronously, so the first status sent is not a bogus 'idle'.
-    const scanned = this.scan([...this.folders.values()]);
+    const scanned = this.documents.scan(this.roots());
     this.status.start();
-    await Promise.all([this.registerForChanges(), scanned, this.projectSettings.validateRoots([...this.folders.values()])]);
-  }
-
-  opened(uri: string): void {
-    if (isPolicyUri(uri)) return this.projectSettings.policyDocument(uri, 'opened');
-    const path = uriToPath(uri);
-    if (path === undefined || !isPackageJsonUri(uri)) return;
-    this.openFiles.set(path, uri);
-    this.adopt(uri);
-  }
-
-  changed(uri: string): void {
-    if (isPolicyUri(uri)) return this.projectSettings.policyDocument(uri, 'changed');
-    if (!isPackageJsonUri(uri)) return;
-    // The first content event of a document is its opening: validate at once, debounce only edits.
-    if (this.seen.has(uri)) return this.validator.schedule(uri);
-    this.seen.add(uri);
-    void this.validator.validate(uri);
-  }
-
-  closed(uri: string): void {
-    if (isPolicyUri(uri)) return this.projectSettings.policyDocument(uri, 'closed');
-    this.seen.delete(uri);
-    const path = uriToPath(uri);
-    if (path === undefined || !isPackageJsonUri(uri)) return;
-    this.openFiles.delete(path);
-    // A workspace file stays validated, now from disk (unsaved edits were discarded); any other file goes.
-    if (this.workspaceFiles.has(path)) void this.validator.validate(uri);
-    else {
-      this.validator.forget(uri);
-      this.settings.forget(uri);
-    }
+    await Promise.all([this.registerForChanges(), scanned, this.projectSettings.validateRoots(this.roots())]);
   }
 
   async configurationChanged(settings: unknown): Promise<void> {
     const pushed = isRecord(settings) ? settings[SETTINGS_SECTION] : undefined;
     this.settings.reset(pushed, isRecord(settings) ? settings[HTTP_SECTION] : undefined);
-    await this.validator.validateAll(this.allUris());
+    await this.validator.validateAll(this.documents.allUris());
   }
 
   /** Trust decides which npm config is read (and which settings the client passes on): validate again. */
@@ -224,41 +216,35 @@ class Session {
     if (trusted === this.settings.isTrusted) return;
     this.settings.setTrusted(trusted);
     this.status.setTrusted(trusted);
-    await this.validator.validateAll(this.allUris());
-  }
-
-  filesChanged(changes: readonly FileEvent[]): void {
-    // An .npmrc decides registries, tokens and proxies for every file below it: read config again, check all.
-    // The project's settings files (.vigilrc.json, cooldowns) change findings everywhere too.
-    const settingsChanged = this.projectSettings.filesChanged(changes);
-    if (changes.some((change) => isNpmrcUri(change.uri))) {
-      this.reloadNpmConfig();
-      void this.validator.validateAll(this.allUris());
-    } else if (settingsChanged) void this.validator.validateAll(this.allUris());
-    for (const change of changes) {
-      const path = uriToPath(change.uri);
-      if (path === undefined || !isPackageJsonUri(change.uri)) continue;
-      // `npm install` rewrites hundreds of manifests under node_modules: not the project's, never validated.
-      if (![...this.folders.values()].some((folder) => isScannedPath(path, folder))) continue;
-      if (change.type === FileChangeType.Deleted) {
-        const uri = this.workspaceFiles.get(path) ?? change.uri;
-        this.workspaceFiles.delete(path);
-        if (!this.documents.get(uri)) this.validator.forget(uri);
-        continue;
-      }
-      const uri = this.adopt(change.uri, true);
-      // Open documents are validated from their editor text; a save of one changes nothing here.
-      if (!this.documents.get(uri)) this.validator.schedule(uri);
-    }
+    await this.validator.validateAll(this.documents.allUris());
   }
 
   async refresh(): Promise<RefreshResult> {
     this.settings.reset();
     // The user's own ~/.npmrc is not watched (it is outside the workspace): Refresh is how it is re-read.
     this.reloadNpmConfig();
-    const uris = this.allUris();
+    const uris = this.documents.allUris();
     await this.validator.validateAll(uris);
     return { files: uris.length };
+  }
+
+  report(): ReportResult {
+    return workspaceReport(this.validator.all(), this.roots());
+  }
+
+  /** Forgets every registry answer (memory and disk), then validates everything again. */
+  async clearCache(): Promise<ClearCacheResult> {
+    this.validator.abortAll();
+    const cleared = (await this.runtime.clearCache?.(this.cacheDir)) ?? false;
+    if (!cleared) this.log.warn('The disk cache could not be cleared completely; see earlier messages.');
+    this.settings.reset();
+    const uris = this.documents.allUris();
+    await this.validator.validateAll(uris);
+    return { files: uris.length, cleared };
+  }
+
+  async checkLockfiles(): Promise<CheckLockfilesResult> {
+    return { files: await this.documents.checkLockfiles() };
   }
 
   dispose(): void {
@@ -266,7 +252,7 @@ class Session {
   }
 
   private async read(uri: string, runtime: Runtime): Promise<DocumentSource | undefined> {
-    const document = this.documents.get(uri);
+    const document = this.textDocuments.get(uri);
     if (document) return { text: document.getText(), version: document.version };
     const path = uriToPath(uri);
     if (path === undefined) return undefined;
@@ -277,29 +263,8 @@ class Session {
     }
   }
 
-  /**
-   * Publishes each file under one URI. The editor's spelling of a URI (VS Code percent-encodes more than
-   * Node does) wins over the one built from a scanned path; switching spelling clears the old one.
-   */
-  private adopt(uri: string, addToWorkspace = false): string {
-    const path = uriToPath(uri);
-    if (path === undefined) return uri;
-    const known = this.workspaceFiles.get(path);
-    if (known === undefined) {
-      if (addToWorkspace) this.workspaceFiles.set(path, uri);
-      return uri;
-    }
-    if (known !== uri) {
-      this.validator.forget(known);
-      this.workspaceFiles.set(path, uri);
-    }
-    return uri;
-  }
-
-  private allUris(): string[] {
-    const uris = new Set(this.workspaceFiles.values());
-    for (const document of this.documents.all()) if (isPackageJsonUri(document.uri)) uris.add(document.uri);
-    return [...uris];
+  private roots(): string[] {
+    return [...this.folders.values()];
   }
 
   private addFolder(folder: WorkspaceFolder): void {
@@ -307,24 +272,10 @@ class Session {
     if (path !== undefined) this.folders.set(folder.uri, path);
   }
 
-  /** Finds the package.json files under `roots` and validates those not open in the editor. */
-  private async scan(roots: readonly string[]): Promise<void> {
-    await this.status.whileScanning(async () => {
-      const found: string[] = [];
-      for (const root of roots) {
-        const result = await findPackageJsonFiles(root, this.readDirectory, this.scanLimits);
-        if (result.truncated) {
-          this.log.warn(`${root}: stopped looking for package.json files after ${result.paths.length}.`);
-        }
-        for (const path of result.paths) {
-          const uri = this.openFiles.get(path) ?? this.workspaceFiles.get(path) ?? pathToUri(path);
-          this.workspaceFiles.set(path, uri);
-          // Open files are validated from the editor's text already.
-          if (!this.openFiles.has(path)) found.push(uri);
-        }
-      }
-      await this.validator.validateAll(found);
-    });
+  private removeFolder(folderUri: string): void {
+    const root = this.folders.get(folderUri);
+    this.folders.delete(folderUri);
+    if (root !== undefined) this.documents.removeFolder(root);
   }
 
   private async registerForChanges(): Promise<void> {
@@ -336,7 +287,7 @@ class Session {
     }
     if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: ['**/package.json', ...PROJECT_SETTINGS_GLOBS].map((globPattern) => ({ globPattern })),
+        watchers: ['**/package.json', LOCKFILE_GLOB, ...PROJECT_SETTINGS_GLOBS].map((globPattern) => ({ globPattern })),
       });
     }
     if (workspace?.workspaceFolders) {
@@ -345,20 +296,9 @@ class Session {
           for (const removed of event.removed) this.removeFolder(removed.uri);
           const added = event.added.map((folder) => uriToPath(folder.uri)).filter((p): p is string => p !== undefined);
           event.added.forEach((folder) => this.addFolder(folder));
-          await this.scan(added);
+          await this.documents.scan(added);
         }),
       );
-    }
-  }
-
-  private removeFolder(folderUri: string): void {
-    const root = this.folders.get(folderUri);
-    this.folders.delete(folderUri);
-    if (root === undefined) return;
-    for (const [path, uri] of [...this.workspaceFiles]) {
-      if (!isInside(path, root) || [...this.folders.values()].some((folder) => isInside(path, folder))) continue;
-      this.workspaceFiles.delete(path);
-      if (!this.documents.get(uri)) this.validator.forget(uri);
     }
   }
 }
@@ -369,6 +309,16 @@ class Session {
  */
 function quietly(sent: Promise<void>): void {
   void sent.catch(() => undefined);
+}
+
+/** Settings pulled per document when the client can be asked; http.* are application settings: one value for all. */
+function settingsCache(connection: Connection, params: InitializeParams, init: VigilInitializationOptions, log: Log): SettingsCache {
+  const canPull = params.capabilities.workspace?.configuration === true;
+  const pull = canPull
+    ? (uri: string): Promise<unknown> => connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+    : undefined;
+  const pullHttp = canPull ? (): Promise<unknown> => connection.workspace.getConfiguration({ section: HTTP_SECTION }) : undefined;
+  return new SettingsCache(pull, init, log.warn, pullHttp);
 }
 
 function workspaceFolders(params: InitializeParams): WorkspaceFolder[] {
@@ -387,11 +337,6 @@ function initializationOptions(raw: unknown): VigilInitializationOptions {
   }
   if (typeof raw['workspaceTrusted'] === 'boolean') options.workspaceTrusted = raw['workspaceTrusted'];
   return options;
-}
-
-function isNpmrcUri(uri: string): boolean {
-  const path = uriToPath(uri);
-  return path !== undefined && basename(path) === '.npmrc' && !path.split(/[\\/]/).includes('node_modules');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

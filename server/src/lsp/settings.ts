@@ -4,8 +4,9 @@
  * The cache is dropped on `workspace/didChangeConfiguration`. Clients without `workspace/configuration`
  * (some minimal LSP clients) get the settings pushed in that notification, or the defaults.
  *
- * VS Code's `http.proxy` and `http.proxyStrictSSL` are application-wide, so they are pulled once (no
- * scope) per configuration change, and passed to the registry like VS Code's own network stack uses them.
+ * VS Code's `http.proxy`, `http.proxyStrictSSL` and `http.noProxy` are application-wide, so they are
+ * pulled once (no scope) per configuration change, and passed to the registry like VS Code's own network
+ * stack uses them.
  * Whether the workspace is trusted comes from the client and decides whether the project's .npmrc is read.
  */
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../core/config';
@@ -25,6 +26,8 @@ export interface EffectiveSettings {
   httpProxy?: string;
   /** VS Code's `http.proxyStrictSSL`, only when false (true leaves npm's strict-ssl in charge). */
   httpProxyStrictSSL?: false;
+  /** VS Code's `http.noProxy` (1.86+), when it names any host: reached directly, like npm's noproxy. */
+  httpNoProxy?: string[];
   /** The workspace is not trusted: the project's .npmrc is not read. */
   untrustedWorkspace?: boolean;
 }
@@ -38,6 +41,7 @@ export type HttpConfigurationSource = () => Promise<unknown>;
 export interface EditorNetworkSettings {
   httpProxy?: string;
   httpProxyStrictSSL?: false;
+  httpNoProxy?: string[];
 }
 
 export class SettingsCache {
@@ -124,11 +128,25 @@ export class SettingsCache {
   }
 }
 
-/** `http.proxy` (a non-empty string) and `http.proxyStrictSSL` (only `false` matters); anything else is ignored. */
+/**
+ * `http.proxy` (a non-empty string), `http.proxyStrictSSL` (only `false` matters) and `http.noProxy` (its
+ * non-empty strings; a hand-written comma-separated string, the wrong type but a clear intent, is split);
+ * anything else is ignored.
+ */
 export function normalizeHttpSettings(raw: unknown): EditorNetworkSettings {
   const value = isRecord(raw) ? raw : {};
   const proxy = stringOr(value['proxy'], '');
-  return { ...(proxy !== '' && { httpProxy: proxy }), ...(value['proxyStrictSSL'] === false && { httpProxyStrictSSL: false }) };
+  const noProxy = hostList(value['noProxy']);
+  return {
+    ...(proxy !== '' && { httpProxy: proxy }),
+    ...(value['proxyStrictSSL'] === false && { httpProxyStrictSSL: false }),
+    ...(noProxy.length > 0 && { httpNoProxy: noProxy }),
+  };
+}
+
+function hostList(raw: unknown): string[] {
+  const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : [];
+  return items.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter(Boolean);
 }
 
 /** Accepts whatever the client sent; anything of the wrong type falls back to the default. */
@@ -140,7 +158,17 @@ export function normalizeSettings(raw: unknown, init: VigilInitializationOptions
     typeof cooldown === 'number' && Number.isFinite(cooldown) && cooldown >= 0 ? cooldown : DEFAULT_SETTINGS.cooldownDays;
   const asOf = stringOr(value['asOf'], '') || stringOr(init.asOf, '');
   const severity = severitySettings(value['severity']);
-  return { registry, cooldownDays, asOf, ...(severity && { severity }) };
+  const offline = value['offline'] === true;
+  const enable = isRecord(value['enable']) ? value['enable'] : {};
+  return {
+    registry,
+    cooldownDays,
+    asOf,
+    ...(severity && { severity }),
+    offline,
+    // Only an explicit false turns a kind off: a half-written setting must not silence Vigil.
+    enable: { packageJson: enable['packageJson'] !== false, lockfiles: enable['lockfiles'] !== false },
+  };
 }
 
 /** `vigil.severity`: entries with a known signal id and severity; the rest is ignored, like any wrong type. */

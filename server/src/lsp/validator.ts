@@ -1,19 +1,22 @@
 /**
- * Validation of one package.json at a time, in two passes: first with what the registry client already
- * holds in memory (no I/O, so results for known packages appear at once and typing never waits on the
- * network), then with the full registry once its fetches finish. Edits are debounced; a newer version of a
- * document aborts the analysis of the older one (its fetches included), and stale results are never published.
+ * Validation of one document at a time, a package.json or a lockfile (lockfiles.ts), in two passes: first
+ * with what the registry client already holds in memory (no I/O, so results for known packages appear at
+ * once and typing never waits on the network), then with the full registry once its fetches finish. Edits
+ * are debounced; a newer version of a document aborts the analysis of the older one (its fetches
+ * included), and stale results are never published. A validation whose inputs are those of the last
+ * complete one (a rewritten lockfile that did not change, a save) can be skipped: a 5,000-entry lockfile
+ * is not analysed again for nothing.
  */
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, dirname } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
-import { analyze, type AnalysisDeps, type AnalysisResult, type ProjectFile } from '../core/analyze';
-import type { AdvisorySource } from '../core/advisories/types';
-import type { PublicRegistry, Registry, RegistryResult } from '../core/registry/types';
-import type { CachingPublicRegistry } from '../node/publicRegistry';
-import type { CachingAdvisorySource, CachingRegistry, Runtime } from '../node/runtime';
+import { analyze, type AnalysisDeps, type AnalysisInput, type AnalysisResult, type ProjectFile } from '../core/analyze';
+import type { CachingRegistry, Runtime } from '../node/runtime';
 import { toDiagnostics } from './convert';
+import { memoryOnly, memoryOnlyAdvisories, memoryOnlyPublic, yielding } from './memoryViews';
+import { dataOnly, documentKind, type DocumentKind } from './lockfiles';
 import { describeError } from './runSafe';
-import type { SettingsCache } from './settings';
+import type { EffectiveSettings, SettingsCache } from './settings';
 import { fileStatus, type StatusReporter } from './status';
 import { uriToPath } from './workspace';
 
@@ -45,62 +48,110 @@ export interface ValidatorDeps {
    * pnpm-workspace.yaml, …), named relative to the manifest's folder. Absent: none.
    */
   projectFiles?(uri: string): Promise<ProjectFile[]>;
+  /**
+   * What the document's analysis reads as data, whatever the workspace's trust (lockfiles.ts dataFiles):
+   * a manifest's lockfiles, a lockfile's package.json; named relative to the document's folder. Only
+   * manifests and lockfiles are taken from it. Absent: none.
+   */
+  dataFiles?(uri: string): Promise<ProjectFile[]>;
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   status: StatusReporter;
   log: { info(message: string): void; error(message: string): void };
 }
 
-/** The analysis sees one manifest at a time, under this project-relative name. */
-const FILE = 'package.json';
-
-const PENDING: RegistryResult = {
-  ok: false,
-  error: { kind: 'cancelled', message: 'Not in memory yet: being fetched.' },
-};
-
-/** The registry as memory alone knows it. Misses answer 'cancelled', which the analysis counts as not checked. */
-export function memoryOnly(registry: CachingRegistry): Registry {
-  return { getPackument: (name) => Promise.resolve(registry.peek(name) ?? PENDING) };
+export interface ValidateOptions {
+  /**
+   * Skip the analysis when the text, the files read with it and the settings are those of the last
+   * complete analysis: its results are published again (under the document's current version).
+   */
+  ifChanged?: boolean;
 }
 
-/** The public registry as memory alone knows it (registry-shadowing); misses count as not asked yet. */
-export function memoryOnlyPublic(publicRegistry: CachingPublicRegistry): PublicRegistry {
-  return { url: publicRegistry.url, privateSourceOf: (name) => publicRegistry.privateSourceOf(name), getPackument: (name) => Promise.resolve(publicRegistry.peek(name) ?? PENDING) };
+/** What the analysis sees the document as. */
+interface Subject {
+  /** Its name in the analysis, relative to its own folder (the base folder of every companion). */
+  file: string;
+  kind: DocumentKind;
+  /** A lockfile is what is being looked at: every entry. A manifest sees what it brings in. */
+  entries: 'reachable' | 'all';
 }
 
-/** Advisories as memory alone knows them; the rest count as not checked yet, which adds no note. */
-export function memoryOnlyAdvisories(advisories: CachingAdvisorySource): AdvisorySource {
-  return { bulk: (query) => Promise.resolve(advisories.peek(query)) };
+function subjectOf(path: string): Subject | undefined {
+  const kind = documentKind(path);
+  return kind && { file: basename(path), kind, entries: kind === 'lockfile' ? 'all' : 'reachable' };
+}
+
+interface Gathered {
+  path: string;
+  subject: Subject;
+  source: DocumentSource;
+  settings: EffectiveSettings;
+  input: AnalysisInput;
+}
+
+/** A published analysis with what hovers and code actions need to read it. */
+export interface Analysis {
+  /** The text (and version) the analysis describes. */
+  source: DocumentSource;
+  result: AnalysisResult;
+  /** The document's name in the analysis: findings and dependencies of the document itself have this `file`. */
+  file: string;
+  kind: DocumentKind;
+  /** The registry client the analysis asked: what it holds in memory is what the analysis saw. */
+  registry: CachingRegistry;
+  /** The replayed instant (`vigil.asOf`), when the analysis was a replay. */
+  replay?: Date;
+}
+
+/** The last complete analysis of a document, and a digest of what it read. */
+interface Complete {
+  key: string;
+  result: AnalysisResult;
+  registry: CachingRegistry;
 }
 
 export class Validator {
   private readonly runs = new Map<string, AbortController>();
-  private readonly timers = new Map<string, () => void>();
+  /** Pending debounced validations; `ifChanged` only while every request for it said so. */
+  private readonly timers = new Map<string, { cancel: () => void; ifChanged: boolean }>();
+  /** Validations and batches in progress, for whenIdle. */
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** scheduleAll's pending batch: URI → `ifChanged`. */
+  private readonly batch = new Map<string, boolean>();
+  private cancelBatch: (() => void) | undefined;
+  /** The last complete (full-pass) analysis per URI, with a digest of its inputs: what `ifChanged` compares with. */
+  private readonly complete = new Map<string, Complete>();
+  /** Settings objects are replaced on every configuration or trust change: their identity is part of the inputs. */
+  private readonly settingsIds = new WeakMap<EffectiveSettings, number>();
+  private nextSettingsId = 0;
   /** Last published diagnostics per URI, to skip re-sending identical results after the second pass. */
   private readonly published = new Map<string, string>();
   /** The newest analysis per URI with the text it describes: what hovers and code actions will read. */
-  private readonly results = new Map<string, { source: DocumentSource; result: AnalysisResult }>();
+  private readonly results = new Map<string, Analysis>();
 
   constructor(private readonly deps: ValidatorDeps) {}
 
-  /** Validates after the debounce delay; each call restarts the delay (typing). */
-  schedule(uri: string): void {
+  /** Validates after the debounce delay; each call restarts the delay (typing, a burst of file events). */
+  schedule(uri: string, options: ValidateOptions = {}): void {
+    const ifChanged = this.pendingIfChanged(uri) && options.ifChanged === true;
+    this.batch.delete(uri);
     this.cancelTimer(uri);
     const cancel = this.deps.schedule(() => {
       this.timers.delete(uri);
-      void this.validate(uri);
+      void this.validate(uri, { ifChanged });
     }, this.deps.debounceMs);
-    this.timers.set(uri, cancel);
+    this.timers.set(uri, { cancel, ifChanged });
   }
 
   /** Validates now, superseding any run in progress. Never rejects. */
-  async validate(uri: string): Promise<void> {
+  async validate(uri: string, options: ValidateOptions = {}): Promise<void> {
     this.cancelTimer(uri);
+    this.batch.delete(uri);
     this.runs.get(uri)?.abort();
     const controller = new AbortController();
     this.runs.set(uri, controller);
     try {
-      await this.run(uri, controller.signal);
+      await this.track(this.run(uri, controller.signal, options.ifChanged === true));
     } catch (error) {
       if (!controller.signal.aborted) this.deps.log.error(`Validating ${uri} failed: ${describeError(error)}`);
     } finally {
@@ -109,23 +160,69 @@ export class Validator {
   }
 
   /** Validates many files, a few at a time, so a large workspace does not start hundreds of analyses at once. */
-  async validateAll(uris: readonly string[], concurrency = 4): Promise<void> {
+  async validateAll(uris: readonly string[], options: ValidateOptions = {}, concurrency = 4): Promise<void> {
     let next = 0;
     const worker = async (): Promise<void> => {
-      for (let uri = uris[next++]; uri !== undefined; uri = uris[next++]) await this.validate(uri);
+      for (let uri = uris[next++]; uri !== undefined; uri = uris[next++]) await this.validate(uri, options);
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, uris.length) }, worker));
   }
 
+  /**
+   * Validates `uris` after the debounce delay, a few at a time (validateAll): what a lockfile or settings
+   * file change affects can be every manifest of a monorepo. Requests arriving meanwhile join the batch.
+   */
+  scheduleAll(uris: Iterable<string>, options: ValidateOptions = {}): void {
+    for (const uri of uris) {
+      this.batch.set(uri, this.pendingIfChanged(uri) && options.ifChanged === true);
+      this.cancelTimer(uri);
+    }
+    if (this.batch.size === 0) return;
+    this.cancelBatch?.();
+    this.cancelBatch = this.deps.schedule(() => {
+      const batch = [...this.batch];
+      this.batch.clear();
+      this.cancelBatch = undefined;
+      const ifChanged = batch.filter(([, only]) => only).map(([uri]) => uri);
+      const always = batch.filter(([, only]) => !only).map(([uri]) => uri);
+      void this.track(Promise.all([this.validateAll(always), this.validateAll(ifChanged, { ifChanged: true })]));
+    }, this.deps.debounceMs);
+  }
+
+  /** Resolves once no validation is running (timers still pending do not count): what tests wait on instead of time. */
+  async whenIdle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
   /** The newest published analysis of `uri` and the text (and version) it was computed from. */
-  latest(uri: string): { source: DocumentSource; result: AnalysisResult } | undefined {
+  latest(uri: string): Analysis | undefined {
     return this.results.get(uri);
+  }
+
+  /** Every published analysis, by URI (the workspace report). */
+  all(): Array<[string, Analysis]> {
+    return [...this.results];
+  }
+
+  /** Stops every validation in progress (clearing the cache); the caller validates again. */
+  abortAll(): void {
+    for (const controller of this.runs.values()) controller.abort();
+    this.runs.clear();
+    this.complete.clear();
   }
 
   /** Stops any work on `uri` and removes its diagnostics and status. */
   forget(uri: string): void {
     this.cancelTimer(uri);
+    this.batch.delete(uri);
     this.results.delete(uri);
+    this.complete.delete(uri);
     this.runs.get(uri)?.abort();
     this.runs.delete(uri);
     this.deps.status.delete(uri);
@@ -133,27 +230,34 @@ export class Validator {
   }
 
   dispose(): void {
+    this.cancelBatch?.();
+    this.batch.clear();
     for (const uri of [...this.timers.keys()]) this.cancelTimer(uri);
     for (const controller of this.runs.values()) controller.abort();
     this.runs.clear();
   }
 
+  /** Whether every validation still pending for `uri` (debounced, or in the batch) may be skipped when nothing changed. */
+  private pendingIfChanged(uri: string): boolean {
+    return (this.timers.get(uri)?.ifChanged ?? true) && (this.batch.get(uri) ?? true);
+  }
+
   private cancelTimer(uri: string): void {
-    const cancel = this.timers.get(uri);
-    if (cancel) {
-      cancel();
+    const timer = this.timers.get(uri);
+    if (timer) {
+      timer.cancel();
       this.timers.delete(uri);
     }
   }
 
-  private async run(uri: string, signal: AbortSignal): Promise<void> {
-    const path = uriToPath(uri);
-    if (path === undefined) return;
-    const source = await this.deps.read(uri);
-    if (signal.aborted) return;
-    if (!source) return this.forget(uri);
-    const settings = await this.deps.settings.get(uri);
-    if (signal.aborted) return;
+  private async run(uri: string, signal: AbortSignal, ifChanged: boolean): Promise<void> {
+    const gathered = await this.gather(uri, signal);
+    if (!gathered || signal.aborted) return;
+    const { path, subject, source, settings, input } = gathered;
+    const key = this.inputKey(settings, input);
+    const last = this.complete.get(uri);
+    if (ifChanged && last?.key === key) return this.report(uri, subject, source, last.result, last.registry, settings);
+
     const registrySettings = {
       projectDir: dirname(path),
       ...(settings.registryUrl !== undefined && { registryUrl: settings.registryUrl }),
@@ -161,20 +265,24 @@ export class Validator {
       ...(this.deps.cacheDir !== undefined && { cacheDir: this.deps.cacheDir }),
       ...(settings.httpProxy !== undefined && { httpProxy: settings.httpProxy }),
       ...(settings.httpProxyStrictSSL !== undefined && { httpProxyStrictSSL: settings.httpProxyStrictSSL }),
+      ...(settings.httpNoProxy !== undefined && { httpNoProxy: settings.httpNoProxy }),
       ...(settings.untrustedWorkspace && { untrustedWorkspace: true }),
+      ...(settings.settings.offline && { offline: true }),
     };
     const registry = await this.deps.runtime.registry(registrySettings);
     if (signal.aborted) return;
     const advisories = await this.deps.runtime.advisories(registrySettings);
     if (signal.aborted) return;
-
-    // An untrusted workspace's files must not silence Vigil (suppressions, severity off, a zero cooldown).
-    const companions = settings.untrustedWorkspace ? [] : ((await this.deps.projectFiles?.(uri)) ?? []);
-    if (signal.aborted) return;
-    const input = { files: [{ path: FILE, text: source.text }, ...companions] };
     const highImpact = await this.deps.runtime.highImpact?.();
     if (signal.aborted) return;
-    const base: Omit<AnalysisDeps, 'registry'> = { now: this.deps.runtime.now(), config: settings.config, signal, ...(highImpact && { highImpact }) };
+    const urlFor = registryUrlFor(registry);
+    const base: Omit<AnalysisDeps, 'registry'> = {
+      now: this.deps.runtime.now(),
+      config: settings.config,
+      signal,
+      ...(highImpact && { highImpact }),
+      ...(urlFor && { registryUrlFor: urlFor }),
+    };
     if (settings.asOf) base.asOf = settings.asOf;
 
     const publicRegistry = registry.publicRegistry;
@@ -185,22 +293,75 @@ export class Validator {
       ...(publicRegistry && { publicRegistry: memoryOnlyPublic(publicRegistry) }),
     });
     if (signal.aborted) return;
-    this.report(uri, source, quick, registry, settings.asOf);
+    this.report(uri, subject, source, quick, registry, settings);
 
-    const full = await analyze(input, { ...base, registry, advisories, ...(publicRegistry && { publicRegistry }) });
+    const full = await analyze(input, { ...base, registry: yielding(registry), advisories, ...(publicRegistry && { publicRegistry }) });
     if (signal.aborted) return;
-    this.report(uri, source, full, registry, settings.asOf);
+    this.report(uri, subject, source, full, registry, settings);
+    this.complete.set(uri, { key, result: full, registry });
   }
 
-  private report(uri: string, source: DocumentSource, result: AnalysisResult, registry: CachingRegistry, asOf?: Date): void {
-    const findings = result.findings.filter((finding) => finding.file === FILE);
-    const errors = result.errors.filter((error) => error.file === FILE);
+  /** The document, its settings and the files read with it; undefined when it is gone (or the run was superseded). */
+  private async gather(uri: string, signal: AbortSignal): Promise<Gathered | undefined> {
+    const path = uriToPath(uri);
+    const subject = path === undefined ? undefined : subjectOf(path);
+    if (path === undefined || !subject) return undefined;
+    const source = await this.deps.read(uri);
+    if (signal.aborted) return undefined;
+    if (!source) {
+      this.forget(uri);
+      return undefined;
+    }
+    const settings = await this.deps.settings.get(uri);
+    if (signal.aborted) return undefined;
+    if (!isEnabled(settings, subject.kind)) {
+      // Turned off for this kind of file: whatever was published for it goes.
+      this.forget(uri);
+      return undefined;
+    }
+    // An untrusted workspace's settings files must not silence Vigil (suppressions, severity off, a zero
+    // cooldown). Its lockfiles are read: they are data, and only the runtime's npm config picks registries.
+    const companions = settings.untrustedWorkspace ? [] : ((await this.deps.projectFiles?.(uri)) ?? []);
+    if (signal.aborted) return undefined;
+    const data = dataOnly((await this.deps.dataFiles?.(uri)) ?? []).filter((file) => file.path !== subject.file);
+    const input: AnalysisInput = { files: [{ path: subject.file, text: source.text }, ...data, ...companions], lockfileEntries: subject.entries };
+    return { path, subject, source, settings, input };
+  }
+
+  /** A digest of everything the analysis reads (lockfile texts run to megabytes: keeping them per document would not do). */
+  private inputKey(settings: EffectiveSettings, input: AnalysisInput): string {
+    let id = this.settingsIds.get(settings);
+    if (id === undefined) this.settingsIds.set(settings, (id = this.nextSettingsId++));
+    const hash = createHash('sha256').update(`${id}\u0000${input.lockfileEntries ?? ''}`);
+    for (const file of input.files) hash.update(`\u0000${file.path}\u0000${file.text.length}\u0000`).update(file.text);
+    return hash.digest('base64');
+  }
+
+  private report(uri: string, subject: Subject, source: DocumentSource, result: AnalysisResult, registry: CachingRegistry, settings: EffectiveSettings): void {
+    const findings = result.findings.filter((finding) => finding.file === subject.file);
+    const errors = result.errors.filter((error) => error.file === subject.file);
     const diagnostics = toDiagnostics(source.text, findings, errors);
-    this.results.set(uri, { source, result });
-    this.deps.status.set(uri, fileStatus(result, diagnostics, registry.registryUrl, asOf));
+    const { asOf } = settings;
+    this.results.set(uri, { source, result, file: subject.file, kind: subject.kind, registry, ...(asOf && { replay: asOf }) });
+    this.deps.status.set(uri, fileStatus(result, diagnostics, registry.registryUrl, asOf, subject.kind, settings.settings.offline));
     const key = `${source.version ?? ''}\u0000${JSON.stringify(diagnostics)}`;
     if (this.published.get(uri) === key) return;
     this.published.set(uri, key);
     this.deps.publish(uri, source.version, diagnostics);
   }
+}
+
+/** `vigil.enable.packageJson` / `vigil.enable.lockfiles`. */
+function isEnabled(settings: EffectiveSettings, kind: DocumentKind): boolean {
+  const enable = settings.settings.enable ?? { packageJson: true, lockfiles: true };
+  return kind === 'lockfile' ? enable.lockfiles !== false : enable.packageJson !== false;
+}
+
+/**
+ * The registry each package installs from, for the lockfile's host checks, when the runtime's client can
+ * say (scoped registries applied). Read from the runtime's npm config only, never from the lockfile.
+ */
+function registryUrlFor(registry: CachingRegistry): ((name: string) => string) | undefined {
+  if (!registry.registryUrlFor) return undefined;
+  return (name) => registry.registryUrlFor?.(name) ?? registry.registryUrl;
 }

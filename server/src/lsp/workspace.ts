@@ -2,10 +2,11 @@
  * Which package.json files the server validates without being asked: every one in the workspace folders,
  * found once on start (and when folders are added), breadth-first so the top-level manifests come first,
  * skipping node_modules (installed code is not the project's own manifest) and dot-folders, and bounded so
- * a huge monorepo or a home directory opened as a folder cannot flood the registry.
+ * a huge monorepo or a home directory opened as a folder cannot flood the registry. The same walk finds
+ * the lockfiles when the user asks for all of them to be checked.
  */
 import { readdir } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface DirectoryEntry {
@@ -58,8 +59,19 @@ export interface ScanResult {
   truncated: boolean;
 }
 
-export async function findPackageJsonFiles(
+export function findPackageJsonFiles(
   root: string,
+  readDirectory: ReadDirectory,
+  limits: ScanLimits = DEFAULT_SCAN_LIMITS,
+  signal?: AbortSignal,
+): Promise<ScanResult> {
+  return findFiles(root, ['package.json'], readDirectory, limits, signal);
+}
+
+/** The files named one of `names` under `root`, by the same rules and limits as the package.json scan. */
+export async function findFiles(
+  root: string,
+  names: readonly string[],
   readDirectory: ReadDirectory,
   limits: ScanLimits = DEFAULT_SCAN_LIMITS,
   signal?: AbortSignal,
@@ -75,7 +87,7 @@ export async function findPackageJsonFiles(
       const entries = await readDirectory(folder);
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const entry of entries) {
-        if (entry.kind === 'file' && entry.name === 'package.json') {
+        if (entry.kind === 'file' && names.includes(entry.name)) {
           paths.push(join(folder, entry.name));
           if (paths.length >= limits.maxFiles) return { paths, truncated: true };
         } else if (entry.kind === 'directory' && !isSkippedFolder(entry.name)) {
@@ -100,11 +112,6 @@ export function uriToPath(uri: string): string | undefined {
 
 export function pathToUri(path: string): string {
   return pathToFileURL(path).href;
-}
-
-export function isPackageJsonUri(uri: string): boolean {
-  const path = uriToPath(uri);
-  return path !== undefined && basename(path) === 'package.json';
 }
 
 /** Whether `path` is inside `folder` (or is it). */

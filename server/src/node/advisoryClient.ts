@@ -18,6 +18,7 @@ import { readBulkResponse } from '../core/advisories/wire';
 import { define, own } from '../core/registry/records';
 import type { AbortSignalLike } from '../core/registry/types';
 import { AdvisoryDiskCache, type StoredAnswer } from './advisoryCache';
+import type { ClientCertificate } from './clientCert';
 import { isEventSignal, WeightedLru } from './concurrency';
 import { httpGet, type HttpGetResult } from './httpGet';
 import type { CachingAdvisorySource, RegistryAccess } from './runtime';
@@ -72,6 +73,7 @@ export class AdvisoryClient implements CachingAdvisorySource {
   readonly registryUrl: string;
   readonly #options: Settings;
   readonly #authorization: (url: URL) => string | undefined;
+  readonly #clientCertificate: (url: URL) => ClientCertificate | undefined;
   /** Ours to close only when we made them. */
   readonly #ownAgents: boolean;
   readonly #agents: { http: http.Agent; https: https.Agent };
@@ -101,6 +103,8 @@ export class AdvisoryClient implements CachingAdvisorySource {
       userAgent: options.userAgent ?? `vigil node/${process.version}`,
     };
     this.#authorization = options.access?.authorization ?? (() => undefined);
+    // The registry's certificate rule: a registry that wants mutual TLS wants it for audits too.
+    this.#clientCertificate = (url) => options.access?.clientCertificate?.(url);
     this.#ownAgents = options.access === undefined;
     this.#agents = options.access?.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.#disk = options.cacheDir ? new AdvisoryDiskCache(options.cacheDir, options.registryUrl, options.log) : null;
@@ -251,6 +255,7 @@ export class AdvisoryClient implements CachingAdvisorySource {
       signal,
       agents: this.#agents,
       authorization: this.#authorization,
+      clientCertificate: this.#clientCertificate,
       onRequest: () => this.#stats.requests++,
       onBytes: (count) => (this.#stats.bytesRead += count),
     });

@@ -162,6 +162,28 @@ export class DiskCache {
   }
 }
 
+/**
+ * The cache folders of registry data under `cacheDir` (summaries, advisories, not-found answers, each
+ * format version): what "Clear cache" removes. Anything else in the folder is not ours to touch.
+ */
+const DATA_FOLDER = /^(summaries|advisories|missing)-v\d+$/;
+
+/** Removes the registry data under `cacheDir`; resolves to false when something could not be removed. */
+export async function removeCachedData(cacheDir: string): Promise<boolean> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(cacheDir);
+  } catch (error) {
+    return errorCode(error) === 'ENOENT';
+  }
+  const removed = await Promise.all(
+    names
+      .filter((name) => DATA_FOLDER.test(name))
+      .map((name) => fs.promises.rm(join(cacheDir, name), { recursive: true, force: true }).then(() => true, () => false)),
+  );
+  return removed.every(Boolean);
+}
+
 /** Hex SHA-256: the one-shot crypto.hash (Node 20.12+) where there is one, it skips a Hash object per call. */
 export const sha256: (text: string) => string =
   typeof (crypto as { hash?: unknown }).hash === 'function'

@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import type { ClientCertificate } from './clientCert';
 
 export interface HttpGetOptions {
   headers: Record<string, string>;
@@ -27,6 +28,11 @@ export interface HttpGetOptions {
    * the path a credential was configured for must not carry it (npm's nerf-dart rule). Undefined: none.
    */
   authorization?: (url: URL) => string | undefined;
+  /**
+   * The client certificate for one https request URL, asked on every hop like `authorization` (the agent
+   * keeps connections with and without it apart). One that cannot be used fails the request unsent.
+   */
+  clientCertificate?: (url: URL) => ClientCertificate | undefined;
   /** Called once per request sent (redirects included) and for every chunk received on the wire. */
   onRequest?: () => void;
   onBytes?: (count: number) => void;
@@ -120,8 +126,10 @@ function requestOnce(url: URL, options: HttpGetOptions & SinkOption): Promise<St
     const deadline = setTimeout(fail('timeout', `no complete answer within ${options.deadlineMs / 1000} s`), options.deadlineMs);
     const onAbort = fail('cancelled', 'cancelled');
     if (options.signal.aborted) return onAbort();
+    const certificate = url.protocol === 'https:' ? options.clientCertificate?.(url) : undefined;
+    if (certificate?.ok === false) return fail('network', `client certificate: ${certificate.problem}`)();
     try {
-      req = send(url, options, exchange);
+      req = send(url, options, exchange, certificate);
     } catch {
       // http.request throws on header values it will not send (say, a damaged cached ETag).
       return fail('network', 'the request could not be made')();
@@ -132,14 +140,16 @@ function requestOnce(url: URL, options: HttpGetOptions & SinkOption): Promise<St
   });
 }
 
-function send(url: URL, options: HttpGetOptions & SinkOption, exchange: Exchange): http.ClientRequest {
+function send(url: URL, options: HttpGetOptions & SinkOption, exchange: Exchange, certificate: ClientCertificate | undefined): http.ClientRequest {
   const secure = url.protocol === 'https:';
   const agent = secure ? options.agents?.https : options.agents?.http;
   const method = options.method ?? 'GET';
   const authorization = options.authorization?.(url);
   const base = authorization === undefined ? options.headers : { ...options.headers, authorization };
   const headers = options.body ? { ...base, 'content-length': String(options.body.length) } : base;
-  const req = (secure ? https : http).request(url, { method, headers, agent }, (res) => {
+  // tls.connect options travel with the request to the agent, which pools connections by them.
+  const clientTls = certificate?.ok ? { cert: certificate.cert, key: certificate.key.reveal() } : {};
+  const req = (secure ? https : http).request(url, { method, headers, agent, ...clientTls }, (res) => {
     exchange.touch();
     const status = res.statusCode ?? 0;
     const location = res.headers.location;

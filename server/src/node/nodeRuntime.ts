@@ -4,10 +4,11 @@
  * (so a busy editor does not re-read .npmrc files on every keystroke) and, underneath, one client per
  * registry reached the same way, so projects that use it share one memory cache and in-flight requests.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AdvisoryClients, type AdvisoryTuning } from './advisoryClient';
-import { defaultCacheDir } from './diskCache';
+import { defaultCacheDir, removeCachedData } from './diskCache';
+import { runGit } from './git';
 import { highImpactIndex } from './highImpact';
 import { readNpmConfig, type NpmLocationOptions } from './npmConfig';
 import { RegistryPool, routeRegistries, type ClientTuning } from './registries';
@@ -36,9 +37,10 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
   const log = options.log ?? ((message: string) => void process.stderr.write(`${message}\n`));
   const env = options.env ?? process.env;
   const bySettings = new Map<string, Promise<CachingRegistry>>();
-  const pool = new RegistryPool(options.client, log);
+  // Replaced (not emptied) by clearCache: registry clients that callers still hold keep working, unshared.
+  let pool = new RegistryPool(options.client, log);
   const noted = new Set<string>();
-  const advisoryClients = new AdvisoryClients(options.advisoryClient, log);
+  let advisoryClients = new AdvisoryClients(options.advisoryClient, log);
   const cacheDirFor = (settings: RegistrySettings): string | null =>
     settings.cacheDir === null ? null : settings.cacheDir ? resolve(settings.cacheDir) : defaultCacheDir(env);
 
@@ -57,6 +59,9 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
   const runtime: NodeRuntime = {
     now: () => new Date(),
     readFile: (path) => readFile(path, 'utf8'),
+    writeFile: (path, text) => writeFile(path, text, 'utf8'),
+    git: runGit,
+    listDir: (path) => readdir(path),
     log,
     highImpact: highImpactIndex,
     registry(settings) {
@@ -70,6 +75,7 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
         settings.offline ?? false,
         settings.httpProxy ?? '',
         settings.httpProxyStrictSSL ?? true,
+        settings.httpNoProxy ?? [],
         settings.untrustedWorkspace ?? false,
         settings.publicRegistryUrl === undefined ? '' : settings.publicRegistryUrl,
       ]);
@@ -85,6 +91,19 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
       return advisoryClients.get(await runtime.registry(settings), settings.offline ?? false, cacheDirFor(settings));
     },
     reloadNpmConfig: () => bySettings.clear(),
+    async clearCache(cacheDir) {
+      // New clients have empty memories; the old ones are left to finish (or be aborted by) what they are
+      // doing and are then unreferenced. Their idle connections are closed.
+      const [oldPool, oldAdvisories] = [pool, advisoryClients];
+      pool = new RegistryPool(options.client, log);
+      advisoryClients = new AdvisoryClients(options.advisoryClient, log);
+      bySettings.clear();
+      const dir = cacheDir === null ? null : cacheDir ? resolve(cacheDir) : defaultCacheDir(env);
+      const cleared = dir === null ? true : await removeCachedData(dir);
+      oldPool.close();
+      oldAdvisories.close();
+      return cleared;
+    },
     dispose() {
       pool.close();
       advisoryClients.close();

@@ -2,7 +2,7 @@
  * npm's configuration for a folder, read with npm's own loader (@npmcli/config): project `.npmrc` at
  * npm's local prefix, user `.npmrc` (or `npm_config_userconfig`), global `$PREFIX/etc/npmrc`, npm's
  * builtin `npmrc`, and `npm_config_*` environment variables. npmConfigValues.ts turns the result into
- * what Vigil needs: registries, credentials, TLS and proxy settings.
+ * what Vigil needs: registries, credentials (tokens and client certificates), TLS and proxy settings.
  *
  * It never throws and never reports a value it read: a config file may hold tokens, so only file
  * paths, variable names and (credential-free) registry URLs leave this module as text.
@@ -70,7 +70,7 @@ export async function readNpmConfig(
       execPath,
     });
     await config.load();
-    return interpretConfig(config, env);
+    return interpretConfig(config, env, resolve(projectDir));
   } catch {
     return {
       registry: NPM_DEFAULT_REGISTRY,

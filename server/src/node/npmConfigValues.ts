@@ -1,8 +1,8 @@
 /**
  * What a loaded @npmcli/config says about the network, read from its flattened options (the object npm
  * hands to npm-registry-fetch), so every layer, `${VAR}` expansion and precedence rule is npm's own: the
- * default registry, `@scope:registry` mappings, credentials per nerf dart, strict-ssl, ca/cafile, and
- * the proxies (with the environment fallbacks npm's HTTP agent applies).
+ * default registry, `@scope:registry` mappings, credentials and client certificates per nerf dart,
+ * strict-ssl, ca/cafile, and the proxies (with the environment fallbacks npm's HTTP agent applies).
  *
  * Notes for people name keys, files and variables; values never leave as text (secrets are Secret).
  */
@@ -41,7 +41,8 @@ const LAYERS: readonly Where[] = ['cli', 'env', 'project', 'user', 'global', 'bu
 const FILE_LAYERS: readonly Where[] = ['project', 'user', 'global', 'builtin'];
 const LEGACY: readonly AuthField[] = ['_authToken', '_auth', 'username', '_password'];
 
-export function interpretConfig(config: Config, env: Env): NpmConfig {
+/** `baseDir`: the folder npm would run in, which relative `certfile`/`keyfile` paths are relative to. */
+export function interpretConfig(config: Config, env: Env, baseDir: string): NpmConfig {
   const notes: string[] = [];
   const describe = (key: string): string => describeKey(config, key, env);
   const { registry, source } = pickRegistry(config, env);
@@ -53,6 +54,7 @@ export function interpretConfig(config: Config, env: Env): NpmConfig {
     flat,
     legacy: { registry: typeof legacyRegistry === 'string' ? legacyRegistry : NPM_DEFAULT_REGISTRY, values: legacyValues },
     describe,
+    baseDir,
   });
   notes.push(...authNotes);
   const scopes = new Map<string, ScopedRegistry>();

@@ -5,7 +5,8 @@
  *   - else for https targets `HTTPS_PROXY`; for http targets `HTTPS_PROXY`, `HTTP_PROXY`, then `PROXY`
  *     (names in any case; npm reads the environment case-insensitively);
  *   - none for hosts in npm's `noproxy`, else `NO_PROXY`.
- * VS Code's `http.proxy`, when set, replaces the first two (as it does for VS Code's own requests).
+ * VS Code's `http.proxy`, when set, replaces the first two (as it does for VS Code's own requests), and
+ * its `http.noProxy` entries join the noproxy list.
  *
  * noproxy entries match by domain suffix on label boundaries (`example.com` covers `a.example.com`, not
  * `badexample.com`; a leading dot changes nothing), as npm does. Beyond npm, which ignores them: `*`
@@ -91,11 +92,17 @@ export function proxyRules(npm: NpmProxyInput, env: Env): ProxyRules {
   return rules;
 }
 
-/** VS Code's `http.proxy` replaces npm's proxy for every target; npm's noproxy list still applies. */
-export function withEditorProxy(rules: ProxyRules, httpProxy: string | undefined): ProxyRules {
-  if (!httpProxy) return rules;
+/**
+ * VS Code's `http.proxy` replaces npm's proxy for every target; npm's noproxy list (or NO_PROXY) still
+ * applies, and VS Code's `http.noProxy` adds to it, whichever proxy is in use: both say "reach these hosts
+ * directly", and a host one of them names is not one the user wants sent through a proxy.
+ */
+export function withEditorProxy(rules: ProxyRules, httpProxy: string | undefined, httpNoProxy: readonly string[] = []): ProxyRules {
+  const extra = [...new Set(httpNoProxy.flatMap(split))].filter((entry) => !rules.noProxy.includes(entry));
+  const noProxy = extra.length > 0 ? [...rules.noProxy, ...extra] : rules.noProxy;
+  if (!httpProxy) return noProxy === rules.noProxy ? rules : { ...rules, noProxy };
   const secret = new Secret(httpProxy);
-  return { https: secret, http: secret, noProxy: rules.noProxy, source: 'http.proxy' };
+  return { https: secret, http: secret, noProxy, source: 'http.proxy' };
 }
 
 function split(list: string): string[] {

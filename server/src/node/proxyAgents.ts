@@ -1,6 +1,7 @@
 /**
  * The http/https agents one registry client uses, built from Node's http, https, net and tls alone:
- *   - direct: keep-alive agents with the TLS settings (npm's strict-ssl, ca/cafile);
+ *   - direct: keep-alive agents with the TLS settings (npm's strict-ssl, ca/cafile); a client
+ *     certificate comes with each request that needs one (Node's https.Agent pools connections by it);
  *   - through an HTTP(S) proxy: https targets through a `CONNECT host:port` tunnel, with TLS to the
  *     registry inside it (the proxy sees neither the path nor the Authorization header); http targets as
  *     absolute-URI requests to the proxy (plain http: the proxy sees everything, as with npm).
@@ -157,6 +158,8 @@ class TunnelAgent extends https.Agent {
         servername: options.servername || (net.isIP(host) ? '' : host),
         rejectUnauthorized: this.#tunnel.tls.strictSSL,
         ...(this.#tunnel.tls.ca && { ca: this.#tunnel.tls.ca }),
+        // The registry's client certificate (set per request, see httpGet), inside the tunnel: never shown to the proxy.
+        ...(options.cert !== undefined && { cert: options.cert, key: options.key }),
       });
       callback(null, secure);
     });

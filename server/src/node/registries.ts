@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RegistryResult } from '../core/registry/types';
+import type { ClientCertificate } from './clientCert';
 import { DiskCache } from './diskCache';
 import type { RegistryCredentials } from './npmAuth';
 import type { NpmConfig } from './npmConfig';
@@ -21,7 +22,10 @@ import { normalizeRegistryUrl } from './registryUrl';
 import type { CachingRegistry, RegistryAccess, RegistrySettings, RegistryStats } from './runtime';
 
 /** Client tuning that is not a user setting (tests shorten timeouts; the bench raises limits). */
-export type ClientTuning = Omit<RegistryClientOptions, 'registryUrl' | 'registrySource' | 'cache' | 'offline' | 'log' | 'agents' | 'authorization'>;
+export type ClientTuning = Omit<
+  RegistryClientOptions,
+  'registryUrl' | 'registrySource' | 'cache' | 'offline' | 'log' | 'agents' | 'authorization' | 'clientCertificate'
+>;
 
 /** How requests reach registries under one configuration. */
 export interface Network {
@@ -30,11 +34,12 @@ export interface Network {
   tls: TlsSettings;
 }
 
-/** npm's network settings with the editor's on top: VS Code's http.proxy replaces npm's proxy, and
- * http.proxyStrictSSL = false turns certificate checks off (true, the default, leaves npm's strict-ssl). */
+/** npm's network settings with the editor's on top: VS Code's http.proxy replaces npm's proxy, its
+ * http.noProxy adds to npm's noproxy, and http.proxyStrictSSL = false turns certificate checks off
+ * (true, the default, leaves npm's strict-ssl). */
 export function networkFor(npm: NpmConfig, settings: RegistrySettings): Network {
   const tls = settings.httpProxyStrictSSL === false ? { ...npm.tls, strictSSL: false } : npm.tls;
-  return { credentials: npm.credentials, proxy: withEditorProxy(npm.proxy, settings.httpProxy), tls };
+  return { credentials: npm.credentials, proxy: withEditorProxy(npm.proxy, settings.httpProxy, settings.httpNoProxy), tls };
 }
 
 export class RegistryPool {
@@ -55,7 +60,9 @@ export class RegistryPool {
       const cache = cacheDir === null ? null : new DiskCache(cacheDir, this.#log);
       const agents = createAgents(url, network.proxy, network.tls, this.#tuning.timeoutMs ?? 30_000);
       const authorization = (target: URL): string | undefined => network.credentials.authorizationFor(target);
-      client = new RegistryClient({ ...this.#tuning, registryUrl, registrySource: '', cache, offline, log: this.#log, agents, authorization });
+      const clientCertificate = (target: URL): ClientCertificate | undefined => network.credentials.clientCertificateFor(target);
+      const options = { registryUrl, registrySource: '', cache, offline, log: this.#log, agents, authorization, clientCertificate };
+      client = new RegistryClient({ ...this.#tuning, ...options });
       this.#clients.set(key, client);
     }
     return client;
@@ -66,7 +73,7 @@ export class RegistryPool {
   }
 }
 
-/** What decides the bytes sent to `url`'s registry, hashed: credentials for its host, its proxy, TLS. */
+/** What decides the bytes sent to `url`'s registry, hashed: credentials (and client certificates) for its host, its proxy, TLS. */
 function connectionDigest(url: URL, network: Network): string {
   const proxy = proxyFor(url, network.proxy)?.reveal() ?? '';
   const parts = [network.credentials.fingerprint(url), proxy, String(network.tls.strictSSL), ...(network.tls.ca ?? [])];
@@ -152,6 +159,10 @@ export class RoutedRegistry implements CachingRegistry {
 
   peek(name: string): RegistryResult | undefined {
     return this.registryFor(name).peek(name);
+  }
+
+  registryUrlFor(name: string): string {
+    return this.registryFor(name).registryUrl;
   }
 
   getPackument(name: string, signal?: Parameters<CachingRegistry['getPackument']>[1]): Promise<RegistryResult> {

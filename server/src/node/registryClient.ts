@@ -9,6 +9,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { SummarizeResult } from '../core/registry/summarize';
+import type { ClientCertificate } from './clientCert';
 import type { AbortSignalLike, RegistryError, RegistryErrorKind, RegistryResult } from '../core/registry/types';
 import { Limiter, SharedTask, WeightedLru } from './concurrency';
 import { cacheKey, DEFAULT_FRESH_MS, isFresh, type CacheEntry, type DiskCache } from './diskCache';
@@ -48,6 +49,8 @@ export interface RegistryClientOptions {
   agents?: { http: http.Agent; https: https.Agent };
   /** The Authorization header for a request URL (npm's nerf-dart rule, see npmAuth.ts); asked on every hop. */
   authorization?: (url: URL) => string | undefined;
+  /** The client certificate for a request URL, by the same rule; asked on every hop. */
+  clientCertificate?: (url: URL) => ClientCertificate | undefined;
 }
 
 export interface RegistryClientStats extends RegistryStats {
@@ -68,7 +71,7 @@ const MB = 1024 * 1024;
 export class RegistryClient implements CachingRegistry {
   readonly registryUrl: string;
   readonly registrySource: string;
-  readonly #options: Required<Omit<RegistryClientOptions, 'cache' | 'log' | 'retry' | 'agents' | 'authorization'>>;
+  readonly #options: Required<Omit<RegistryClientOptions, 'cache' | 'log' | 'retry' | 'agents' | 'authorization' | 'clientCertificate'>>;
   readonly #retry: RetryOptions;
   readonly #cache: DiskCache | null;
   /** The registry's 404s, on disk next to the summaries (missingCache.ts). */
@@ -79,6 +82,7 @@ export class RegistryClient implements CachingRegistry {
   readonly #limiter: Limiter;
   readonly #agents: { http: http.Agent; https: https.Agent };
   readonly #authorization: (url: URL) => string | undefined;
+  readonly #clientCertificate: (url: URL) => ClientCertificate | undefined;
   readonly #stats = { requests: 0, bytesRead: 0, memoryHits: 0, diskHits: 0, notModified: 0, staleServed: 0 };
 
   constructor(options: RegistryClientOptions) {
@@ -101,6 +105,7 @@ export class RegistryClient implements CachingRegistry {
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#agents = options.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.#authorization = options.authorization ?? (() => undefined);
+    this.#clientCertificate = options.clientCertificate ?? (() => undefined);
     this.#cache = options.cache ?? null;
     this.#missing = this.#cache ? new MissingNamesCache(this.#cache.root, this.registryUrl, options.log) : null;
     this.#log = options.log ?? (() => undefined);
@@ -110,7 +115,7 @@ export class RegistryClient implements CachingRegistry {
 
   /** This registry's credential rule and connections, for other endpoints on it (see RegistryAccess). */
   get access(): RegistryAccess {
-    return { authorization: this.#authorization, agents: this.#agents };
+    return { authorization: this.#authorization, clientCertificate: this.#clientCertificate, agents: this.#agents };
   }
 
   /** A snapshot: counters since creation, and the current load. */
@@ -198,6 +203,7 @@ export class RegistryClient implements CachingRegistry {
           signal,
           agents: this.#agents,
           authorization: this.#authorization,
+          clientCertificate: this.#clientCertificate,
           onRequest: () => this.#stats.requests++,
           onBytes: (count) => (this.#stats.bytesRead += count),
           // Summarised while it streams in: a 60 MB document is never held whole.

@@ -7,6 +7,8 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Registry, RegistryResult } from '../core/registry/types';
 import type { HighImpactIndex } from '../core/similar/highImpact';
+import type { ClientCertificate } from './clientCert';
+import type { GitResult } from './git';
 import type { CachingPublicRegistry } from './publicRegistry';
 
 export interface RegistrySettings {
@@ -27,6 +29,8 @@ export interface RegistrySettings {
   httpProxy?: string;
   /** VS Code's `http.proxyStrictSSL`: false accepts any certificate, as VS Code then does; true leaves npm's strict-ssl in charge. */
   httpProxyStrictSSL?: boolean;
+  /** VS Code's `http.noProxy`: hosts reached directly, in addition to npm's `noproxy` (else `NO_PROXY`). */
+  httpNoProxy?: readonly string[];
   /** An untrusted workspace: the project's `.npmrc` is ignored (user, global, builtin config and the environment only). */
   untrustedWorkspace?: boolean;
   /**
@@ -51,6 +55,8 @@ export interface CachingRegistry extends Registry {
   readonly registrySource: string;
   /** Answer from memory only, without I/O: lets an editor show cached results before fetches finish. */
   peek(name: string): RegistryResult | undefined;
+  /** The registry URL `name` is installed from (its scope's registry, if one is configured), without credentials. */
+  registryUrlFor?(name: string): string;
   readonly stats: RegistryStats;
   /** How to reach the (default) registry, for other endpoints on it (advisories): same credentials rule, same connections. */
   readonly access?: RegistryAccess;
@@ -61,6 +67,8 @@ export interface CachingRegistry extends Registry {
 export interface RegistryAccess {
   /** The Authorization header for a URL, by npm's nerf-dart rule; undefined: send none. Never log it. */
   authorization(url: URL): string | undefined;
+  /** The client certificate for a URL (npm's `:certfile`/`:keyfile`), by the same rule; undefined: none. */
+  clientCertificate?(url: URL): ClientCertificate | undefined;
   /** Connections with the registry's proxy and TLS settings. Owned by the runtime: do not destroy. */
   agents: { http: HttpAgent; https: HttpsAgent };
 }
@@ -74,6 +82,8 @@ export interface CachingAdvisorySource extends AdvisorySource {
 export interface Runtime {
   now(): Date;
   readFile(path: string): Promise<string>;
+  /** Names in a folder (workspace member discovery); absent: members come from lockfiles only. */
+  listDir?(path: string): Promise<string[]>;
   /** A registry client for these settings; equal settings share one client (and its in-memory cache). */
   registry(settings: RegistrySettings): Promise<CachingRegistry>;
   /** The advisory endpoint of the registry these settings select (offline: never asked); shared like registry(). */
@@ -83,7 +93,18 @@ export interface Runtime {
   highImpact?(): Promise<HighImpactIndex>;
   /** Forget npm configuration read so far (an .npmrc changed, or the user asked to refresh). Optional: fakes need none. */
   reloadNpmConfig?(): void;
+  /**
+   * Forgets every registry answer: the memory caches, and the registry data in the disk cache folder
+   * (`cacheDir` as in RegistrySettings; undefined: the default folder). Resolves to false when the disk
+   * part failed. Optional: only the language server clears (its "Clear cache" command).
+   */
+  clearCache?(cacheDir?: string | null): Promise<boolean>;
+  /** Writes a text file (`vigil baseline`). Optional: only the CLI writes. */
+  writeFile?(path: string, text: string): Promise<void>;
+  /** Runs git in `cwd` without a shell (`vigil check --changed-since`). Optional: only the CLI asks git. */
+  git?(args: readonly string[], cwd: string): Promise<GitResult>;
 }
 
 // The production implementation lives next door; importing it from here keeps one entry point for adapters.
 export { nodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './nodeRuntime';
+export type { GitResult } from './git';

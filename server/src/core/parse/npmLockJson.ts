@@ -1,0 +1,369 @@
+/**
+ * package-lock.json as values plus the offsets of the entry keys. The fast path is `JSON.parse` for
+ * the values and one pass over the text that follows only the nesting (strings are skipped with
+ * `indexOf`) to record where each entry key is; it runs only on text `JSON.parse` accepted. When
+ * `JSON.parse` fails, jsonc-parser's error-tolerant tree locates the break and yields what can still be
+ * read. Never throws on user input; messages never quote the file.
+ */
+import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { OffsetRange } from '../finding';
+import { clampRange, type ProblemList } from './npmLockCommon';
+
+/**
+ * The keys of one section of entries in document order, with their offsets, and the keys of nested
+ * sections (lockfile v1). `JSON.parse` keeps document order, so the n-th key of the parsed object is
+ * usually the n-th key here: `rangeOf` checks that and only builds a map when it is not so (repeated
+ * or integer-like keys).
+ */
+export class EntryKeys {
+  readonly names: string[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  /** Lockfile v1: entry key → the keys of that entry's own `dependencies`. */
+  readonly nested = new Map<string, EntryKeys>();
+  private byName: Map<string, number> | undefined;
+  private byPosition = true;
+
+  add(name: string, start: number, end: number): void {
+    this.names.push(name);
+    this.starts.push(start);
+    this.ends.push(end);
+  }
+
+  /** The range of `name`, quotes included; `hint` is its position among the parsed object's keys. */
+  rangeOf(name: string, hint: number): OffsetRange {
+    const at = this.indexOf(name, hint);
+    const start = at === undefined ? undefined : this.starts[at];
+    const end = at === undefined ? undefined : this.ends[at];
+    return start === undefined || end === undefined ? { start: 0, end: 0 } : { start, end };
+  }
+
+  /**
+   * The parsed object has `count` keys: when the text has more (a repeated key), positions do not line
+   * up and every lookup goes by name, to the last occurrence.
+   */
+  expect(count: number): void {
+    if (count !== this.names.length) this.byPosition = false;
+  }
+
+  private indexOf(name: string, hint: number): number | undefined {
+    if (this.byPosition && this.names[hint] === name) return hint;
+    if (!this.byName) {
+      // A repeated key keeps its last place, like `JSON.parse` keeps its last value.
+      const byName = new Map<string, number>();
+      this.names.forEach((n, i) => byName.set(n, i));
+      this.byName = byName;
+    }
+    return this.byName.get(name);
+  }
+}
+
+/** Which section holds the entries: v2/v3 `packages` (flat), v1 `dependencies` (nested). */
+export type Layout = 'packages' | 'dependencies';
+
+export interface JsonDocument {
+  /** The parsed root value; undefined when nothing could be read. */
+  root: unknown;
+  rootRange: OffsetRange;
+  /** The root's keys and the entry keys of the chosen section (empty when it is missing). */
+  scan(layout: Layout | undefined): Scan;
+}
+
+export interface Scan {
+  topKeys: Map<string, OffsetRange>;
+  entries: EntryKeys;
+}
+
+function newKeys(): EntryKeys {
+  return new EntryKeys();
+}
+
+/** The fast path: `JSON.parse` for the values, a scan for the key offsets; undefined when not valid JSON. */
+export function parseStrict(text: string): JsonDocument | undefined {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const start = firstNonSpace(text, 0);
+  return {
+    root,
+    rootRange: { start, end: lastNonSpace(text) + 1 },
+    scan: (layout) => scanKeys(text, layout, layout === 'dependencies'),
+  };
+}
+
+/** jsonc-parser recurses once per level; deeper text than this is not a lockfile anyway. */
+const MAX_TOLERANT_DEPTH = 1000;
+
+/** The broken path: jsonc-parser's tolerant tree; reports one syntax problem where the text breaks. */
+export function readTolerant(text: string, problems: ProblemList): JsonDocument {
+  const topKeys = new Map<string, OffsetRange>();
+  const nothing: JsonDocument = { root: undefined, rootRange: { start: 0, end: 0 }, scan: () => ({ topKeys, entries: newKeys() }) };
+  const tooDeep = depthExceeded(text, MAX_TOLERANT_DEPTH);
+  if (tooDeep !== -1) {
+    problems.broken('lockfile-syntax', 'The lockfile nests brackets far deeper than any lockfile does; Vigil does not read it.', clampRange(tooDeep, tooDeep + 1, text.length));
+    return nothing;
+  }
+  const errors: ParseError[] = [];
+  let tree: Node | undefined;
+  let root: unknown;
+  try {
+    tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    root = tree ? getNodeValue(tree) : undefined;
+  } catch {
+    // Defensive: jsonc-parser recurses; a stack overflow must not escape as an exception.
+    tree = undefined;
+  }
+  const first = errors[0];
+  if (first) reportSyntax(text, first, problems);
+  if (!tree) return nothing;
+  if (tree.type === 'object') {
+    for (const property of tree.children ?? []) {
+      const key = property.children?.[0];
+      if (key && typeof key.value === 'string') topKeys.set(key.value, nodeRange(key));
+    }
+  }
+  const parsedTree = tree;
+  return {
+    root,
+    rootRange: nodeRange(tree),
+    scan: (layout) => ({ topKeys, entries: layout ? keysFromTree(parsedTree, layout) : newKeys() }),
+  };
+}
+
+const SYNTAX_HINTS: Record<string, string> = {
+  CommaExpected: 'a comma is missing between two entries',
+  PropertyNameExpected: 'a property name (in double quotes) is expected here; a trailing comma is not allowed in JSON',
+  ValueExpected: 'a value is expected here; a trailing comma is not allowed in JSON',
+  ColonExpected: 'a colon is expected after the property name',
+  CloseBraceExpected: 'a closing brace is missing',
+  CloseBracketExpected: 'a closing bracket is missing',
+  EndOfFileExpected: 'there is text after the end of the JSON document',
+  InvalidCommentToken: 'comments are not allowed in a lockfile',
+  UnexpectedEndOfString: 'a string is not closed',
+  UnexpectedEndOfComment: 'a comment is not closed',
+  InvalidSymbol: 'this is not valid JSON',
+  InvalidEscapeCharacter: 'a string has an invalid escape sequence',
+  InvalidUnicode: 'a string has an invalid unicode escape',
+  InvalidCharacter: 'a string contains a character that must be escaped',
+  InvalidNumberFormat: 'a number is malformed',
+};
+
+function reportSyntax(text: string, error: ParseError, problems: ProblemList): void {
+  const last = lastNonSpace(text);
+  if (last < 0) {
+    problems.broken('lockfile-syntax', 'The lockfile is empty: npm cannot read it, so no locked package was checked.', { start: 0, end: 0 });
+    return;
+  }
+  const code = printParseErrorCode(error.error);
+  const symbol = text.slice(error.offset, error.offset + error.length);
+  const cutToken =
+    code === 'UnexpectedEndOfString' || code === 'InvalidNumberFormat' || (code === 'InvalidSymbol' && ['true', 'false', 'null'].some((word) => symbol !== '' && word.startsWith(symbol)));
+  if (error.offset > last || (cutToken && error.offset + error.length > last)) {
+    problems.broken(
+      'lockfile-truncated',
+      'The lockfile ends in the middle of its JSON: it looks cut off (an interrupted write or copy). npm cannot read it; Vigil checks the entries before the cut.',
+      clampRange(last, last + 1, text.length),
+    );
+    return;
+  }
+  const hint = SYNTAX_HINTS[code] ?? 'the JSON is malformed here';
+  problems.broken(
+    'lockfile-syntax',
+    `The lockfile is not valid JSON: ${hint}. npm cannot read it until this is fixed; Vigil checks the entries it can still read.`,
+    clampRange(error.offset, error.offset + Math.max(error.length, 1), text.length),
+  );
+}
+
+/** Where bracket nesting (outside strings, roughly) first passes `limit`; -1 if it never does. */
+function depthExceeded(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34 || c === 10) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return i;
+    } else if (c === 125 || c === 93) depth = Math.max(0, depth - 1);
+  }
+  return -1;
+}
+
+function keysFromTree(tree: Node, layout: Layout): EntryKeys {
+  const section = tree.type === 'object' ? propertyValue(tree, layout) : undefined;
+  return section ? sectionKeys(section, layout === 'dependencies') : newKeys();
+}
+
+function sectionKeys(section: Node, nested: boolean): EntryKeys {
+  const keys = newKeys();
+  if (section.type !== 'object') return keys;
+  for (const property of section.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (!key || typeof key.value !== 'string') continue;
+    keys.add(key.value, key.offset, key.offset + key.length);
+    if (!nested || value?.type !== 'object') continue;
+    const child = propertyValue(value, 'dependencies');
+    if (child?.type === 'object') keys.nested.set(key.value, sectionKeys(child, true));
+  }
+  return keys;
+}
+
+/** The value of a property; the last one when repeated, like `JSON.parse` and `getNodeValue`. */
+function propertyValue(object: Node, name: string): Node | undefined {
+  let found: Node | undefined;
+  for (const property of object.children ?? []) {
+    if (property.children?.[0]?.value === name) found = property.children[1];
+  }
+  return found;
+}
+
+function nodeRange(node: Node): OffsetRange {
+  return { start: node.offset, end: node.offset + node.length };
+}
+
+function firstNonSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function lastNonSpace(text: string): number {
+  let i = text.length - 1;
+  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  return i;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+const enum Mode {
+  Skip,
+  Root,
+  Entries,
+  Entry,
+}
+
+/**
+ * One pass over text that `JSON.parse` accepted: records the root's keys and, for `layout`, the keys of
+ * the entries (v1: recursively through each entry's `dependencies`). Only containers are followed;
+ * string contents are jumped over with `indexOf`, so the cost is a fraction of a parse.
+ */
+function scanKeys(text: string, layout: Layout | undefined, nested: boolean): Scan {
+  const topKeys = new Map<string, OffsetRange>();
+  const entries = newKeys();
+  const modeStack: Mode[] = [];
+  const objectStack: boolean[] = [];
+  const frameStack: EntryKeys[] = [];
+  const entryKeyStack: string[] = [];
+  let mode = Mode.Skip;
+  let isObject = false;
+  let frame = entries;
+  let entryKey = '';
+  let expectKey = false;
+  let key = '';
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 58) continue; // whitespace and colons, most of what is outside strings
+    if (c === 34) {
+      let j = text.indexOf('"', i + 1);
+      while (j !== -1 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j === -1) break;
+      if (expectKey) {
+        expectKey = false;
+        if (mode === Mode.Root || mode === Mode.Entries) {
+          key = decodeKey(text, i, j);
+          if (mode === Mode.Root) topKeys.set(key, { start: i, end: j + 1 });
+          else frame.add(key, i, j + 1);
+        } else if (mode === Mode.Entry) {
+          key = j - i - 1 === 12 && text.startsWith('dependencies', i + 1) ? 'dependencies' : '';
+        }
+      }
+      i = j;
+    } else if (c === 123 || c === 91) {
+      const next: Mode = c === 123 ? childMode(mode, depth, key, layout, nested) : Mode.Skip;
+      if (next === Mode.Skip) {
+        // Nothing inside is wanted: jump to the matching close without tracking state.
+        i = skipContainer(text, i);
+        expectKey = false;
+        key = '';
+        continue;
+      }
+      modeStack.push(mode);
+      objectStack.push(isObject);
+      frameStack.push(frame);
+      entryKeyStack.push(entryKey);
+      mode = next;
+      if (mode === Mode.Entry) entryKey = key;
+      if (mode === Mode.Entries && depth > 1) {
+        const child = newKeys();
+        frame.nested.set(entryKey, child);
+        frame = child;
+      }
+      isObject = c === 123;
+      expectKey = isObject;
+      key = '';
+      depth++;
+    } else if (c === 125 || c === 93) {
+      mode = modeStack.pop() ?? Mode.Skip;
+      isObject = objectStack.pop() ?? false;
+      frame = frameStack.pop() ?? entries;
+      entryKey = entryKeyStack.pop() ?? '';
+      expectKey = false;
+      key = '';
+      depth--;
+    } else if (c === 44) {
+      expectKey = isObject;
+      key = '';
+    }
+  }
+  return { topKeys, entries };
+}
+
+/** The offset of the bracket that closes the one at `open` (the text is valid JSON). */
+function skipContainer(text: string, open: number): number {
+  let depth = 0;
+  const n = text.length;
+  for (let i = open; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = text.indexOf('"', i + 1);
+      while (j !== -1 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j === -1) return n;
+      i = j;
+    } else if (c === 123 || c === 91) depth++;
+    else if ((c === 125 || c === 93) && --depth === 0) return i;
+  }
+  return n;
+}
+
+function childMode(parent: Mode, depth: number, key: string, layout: Layout | undefined, nested: boolean): Mode {
+  if (depth === 0) return Mode.Root;
+  if (parent === Mode.Root) return layout !== undefined && key === layout ? Mode.Entries : Mode.Skip;
+  if (parent === Mode.Entries) return nested ? Mode.Entry : Mode.Skip;
+  if (parent === Mode.Entry && key === 'dependencies') return Mode.Entries;
+  return Mode.Skip;
+}
+
+function isEscaped(text: string, quote: number): boolean {
+  let backslashes = 0;
+  for (let k = quote - 1; text.charCodeAt(k) === 92; k--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+function decodeKey(text: string, open: number, close: number): string {
+  const raw = text.slice(open + 1, close);
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(text.slice(open, close + 1)) as string;
+  } catch {
+    return raw;
+  }
+}
