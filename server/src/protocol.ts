@@ -155,6 +155,8 @@ export interface PackageCardParams {
   /** The dependency's key (package.json) or entry name (lockfile). */
   name: string;
   section: string;
+  /** The version checked: a lockfile holds the same name at several versions. */
+  version?: string;
 }
 
 export interface PackageCardResult {

@@ -152,3 +152,49 @@ test('entries only reachable from elsewhere are checked with lockfileEntries "al
   const all = await analyze({ files, lockfileEntries: 'all' }, deps());
   assert.ok(all.findings.some((f) => f.package === 'ua-parser-js' && f.file === 'package-lock.json'));
 });
+
+test('a workspace sibling locked as a link is not looked up on the registry', async () => {
+  const lock = {
+    name: 'app',
+    lockfileVersion: 3,
+    packages: {
+      '': { name: 'app', workspaces: ['packages/*'] },
+      'node_modules/@acme/utils': { resolved: 'packages/utils', link: true },
+      'packages/utils': { name: '@acme/utils', version: '1.0.0', dependencies: { 'ua-parser-js': '^0.7.22' } },
+      'packages/web': { name: '@acme/web', version: '1.0.0', dependencies: { '@acme/utils': '^1.0.0' } },
+      'node_modules/ua-parser-js': { version: '0.7.23', resolved: `${REGISTRY}ua-parser-js/-/ua-parser-js-0.7.23.tgz`, integrity: UA_INTEGRITY },
+    },
+  };
+  const files: ProjectFile[] = [
+    { path: 'packages/web/package.json', text: JSON.stringify({ name: '@acme/web', dependencies: { '@acme/utils': '^1.0.0' } }) },
+    { path: 'package-lock.json', text: JSON.stringify(lock, null, 2) },
+  ];
+  const result = await analyze({ files }, deps());
+  const sibling = result.dependencies.find((d) => d.name === '@acme/utils');
+  assert.equal(sibling?.status, 'not-registry');
+  assert.deepEqual(result.findings.filter((f) => f.package === '@acme/utils' && f.signal !== 'risky-transitive'), []);
+  // What the sibling brings in still counts against the dependency on it.
+  const brings = result.findings.find((f) => f.signal === 'risky-transitive');
+  assert.deepEqual((brings?.evidence.packages as Array<{ path: string[] }>)[0]?.path, ['@acme/utils', 'ua-parser-js']);
+});
+
+test('the same name@version at several places in the tree is checked once and reported once per entry', async () => {
+  const lock = {
+    name: 'app',
+    lockfileVersion: 3,
+    packages: {
+      '': { dependencies: { 'cross-env': '^7.0.0', 'ua-parser-js': '^0.7.22' } },
+      'node_modules/cross-env': { version: '7.0.2', resolved: `${REGISTRY}cross-env/-/cross-env-7.0.2.tgz`, integrity: 'sha1-AAAA', dependencies: { 'ua-parser-js': '0.7.23' } },
+      'node_modules/cross-env/node_modules/ua-parser-js': { version: '0.7.23', resolved: `http://registry.example/ua-parser-js/-/ua-parser-js-0.7.23.tgz`, integrity: UA_INTEGRITY },
+      'node_modules/ua-parser-js': { version: '0.7.23', resolved: `http://registry.example/ua-parser-js/-/ua-parser-js-0.7.23.tgz`, integrity: UA_INTEGRITY },
+    },
+  };
+  const files = [manifest({ 'cross-env': '^7.0.0', 'ua-parser-js': '^0.7.22' }), { path: 'package-lock.json', text: JSON.stringify(lock, null, 2) }];
+  const result = await analyze({ files }, deps());
+  const onLock = result.findings.filter((f) => f.file === 'package-lock.json' && f.package === 'ua-parser-js');
+  const keys = new Set(onLock.map((f) => `${f.signal}@${f.range.start}`));
+  assert.equal(keys.size, onLock.length, 'no finding twice at one entry');
+  for (const signal of ['install-script-added', 'lockfile-insecure-url']) {
+    assert.equal(onLock.filter((f) => f.signal === signal).length, 2, `${signal} on both entries`);
+  }
+});

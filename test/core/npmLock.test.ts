@@ -211,6 +211,16 @@ for (const fraction of [0.1, 0.35, 0.5, 0.77, 0.999]) {
   });
 }
 
+test('v1 truncated: the nested entries before the cut keep their ranges (tolerant path)', () => {
+  const full = fixture('app-v1/package-lock.json');
+  const text = full.slice(0, full.indexOf('"semver"'));
+  const parsed = parseNpmLock(text);
+  assert.deepEqual(parsed.problems.map((p) => p.code), ['lockfile-truncated']);
+  assertRanges(text, parsed, quotedV1);
+  assert.equal(pkg(parsed.value, 'node_modules/debug/node_modules/ms').version, '2.0.0');
+  assert.deepEqual(edges(parsed.value, 'node_modules/debug'), ['ms@2.0.0']);
+});
+
 test('merge-conflict markers: one conflict problem at the first marker, "our" side read', () => {
   const ours = '      "version": "7.8.6",\n';
   const at = V3.indexOf(ours, V3.indexOf('"node_modules/semver"'));

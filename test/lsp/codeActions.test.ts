@@ -101,7 +101,7 @@ describe('code actions: package.json', () => {
     const uri = await h.open('package.json', MANIFEST);
     const actions = await codeActions(h.context, at(uri, MANIFEST, '"^0.7.22"'));
     assert.deepEqual(titled(actions, 'Open ua-parser-js on npm').command?.arguments, [{ url: 'https://www.npmjs.com/package/ua-parser-js' }]);
-    assert.deepEqual(titled(actions, 'Show maintainer history of ua-parser-js').command?.arguments, [{ uri, name: 'ua-parser-js', section: 'dependencies' }]);
+    assert.deepEqual(titled(actions, 'Show maintainer history of ua-parser-js').command?.arguments, [{ uri, name: 'ua-parser-js', section: 'dependencies', version: '0.7.23' }]);
     const internal = harness({ registryUrl: 'https://npm.internal.example/' });
     const other = await internal.open('package.json', MANIFEST);
     const titles = (await codeActions(internal.context, at(other, MANIFEST, '"^0.7.22"'))).map((a) => a.title);

@@ -120,10 +120,10 @@ export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise
     .map((pending) => withLockedVersion(pending, locked, result));
   const targets = locked.targets(input.lockfileEntries === 'all');
   result.dependencies.push(...targets.map((target) => target.report));
-  const pending = [...declared, ...targets.map((target) => ({ report: target.report, range: target.report.spec, locked: target.report.spec }))];
+  const pending: Pending[] = [...declared, ...targets.map((target) => ({ report: target.report, range: target.report.spec, locked: target.report.spec }))];
   const summaries = new Map<DependencyReport, PackageSummary>();
   const context: ResolveContext = { deps: lookup, now, result, resolved, configFor: project.configFor, summaries };
-  const jobs = pending.map((item) => () => resolveOne(item, context));
+  const jobs = pending.filter((item) => !item.local).map((item) => () => resolveOne(item, context));
 
   await runBounded(jobs, CONCURRENCY, deps.signal);
   const typed = result.dependencies.filter((report) => report.section !== 'lockfile');
@@ -139,7 +139,8 @@ export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise
   const checked = await checkResolved(resolved, advisories.byPackage, deps, now, project.configFor);
   result.findings.push(...checked.findings);
   result.notes.push(...checked.notes);
-  result.findings.push(...onEveryEntry(targets, result.findings));
+  // Integrity findings are per entry already; the checks ran once per name@version and are copied.
+  result.findings.push(...onEveryEntry(targets, checked.findings));
   result.findings.sort(compareFindings);
   result.errors.sort((a, b) => (a.file === b.file ? a.range.start - b.range.start : a.file < b.file ? -1 : 1));
   finishWithPolicy(result, project, deps.now, (kept) => locked.riskyTransitive(kept));

@@ -20,6 +20,8 @@ export interface Pending {
   report: DependencyReport;
   range: string;
   locked?: string;
+  /** Locked to a workspace member or local folder: not looked up. */
+  local?: boolean;
 }
 
 export interface ResolveContext {
@@ -43,6 +45,12 @@ export function withLockedVersion(pending: Pending, locked: LockedProject, resul
   if (!binding) return pending;
   const at = locked.locate(report);
   const lockfile = binding.lockfile.path;
+  if (at && LOCAL.has(at.entry.source)) {
+    // A workspace sibling (or a local folder) satisfies it: nothing comes from the registry for it.
+    report.status = 'not-registry';
+    report.locked = { lockfile, version: at.entry.version, key: at.entry.key };
+    return { ...pending, local: true };
+  }
   if (!at || at.entry.source !== 'registry' || at.entry.name !== report.package) {
     // A lockfile that breaks off (or has conflicts) lacks entries for that reason: its invalid-lockfile says so.
     if (binding.lockfile.problems.some((problem) => BROKEN.has(problem.code))) return pending;
@@ -60,6 +68,9 @@ export function withLockedVersion(pending: Pending, locked: LockedProject, resul
   }
   return { ...pending, locked: version };
 }
+
+/** Lockfile sources that are the project's own folders, not downloads. */
+const LOCAL: ReadonlySet<string> = new Set(['link', 'workspace', 'file']);
 
 const BROKEN: ReadonlySet<string> = new Set(['lockfile-syntax', 'lockfile-truncated', 'lockfile-conflict']);
 

@@ -66,9 +66,11 @@ export function reportOf(analysis: Analysis, finding: Finding): DependencyReport
   return analysis.result.dependencies.find((report) => report.file === finding.file && report.range.start === finding.range.start);
 }
 
-/** A dependency found by its key and section (command arguments outlive positions). */
-export function reportNamed(analysis: Analysis, name: string, section: string): DependencyReport | undefined {
-  return analysis.result.dependencies.find((report) => report.file === analysis.file && report.name === name && report.section === section);
+/** A dependency found by its key, section and version (command arguments outlive positions). */
+export function reportNamed(analysis: Analysis, name: string, section: string, version?: string): DependencyReport | undefined {
+  return analysis.result.dependencies.find(
+    (report) => report.file === analysis.file && report.name === name && report.section === section && (version === undefined || report.version === version),
+  );
 }
 
 /** The findings on a dependency, most decisive first (the analysis sorts them). */

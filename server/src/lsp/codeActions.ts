@@ -150,7 +150,7 @@ function packageActions(analysis: CurrentAnalysis, report: DependencyReport): Co
     const args: OpenOnNpmArgs = { url: npmPageUrl(name) };
     actions.push({ title: `Open ${name} on npm`, command: { title: 'Open on npm', command: COMMANDS.openOnNpm, arguments: [args] } });
   }
-  const card: PackageCardParams = { uri: analysis.uri, name: report.name, section: report.section };
+  const card: PackageCardParams = { uri: analysis.uri, name: report.name, section: report.section, ...(report.version !== undefined && { version: report.version }) };
   actions.push({
     title: `Show maintainer history of ${name}`,
     command: { title: 'Show maintainer history', command: COMMANDS.showMaintainerHistory, arguments: [card] },

@@ -35,7 +35,8 @@ export function hover(ctx: FeatureContext, params: HoverParams): Hover | null {
 export async function packageCard(ctx: FeatureContext, params: PackageCardParams, signal?: AbortSignalLike): Promise<PackageCardResult | null> {
   if (typeof params?.uri !== 'string' || typeof params.name !== 'string' || typeof params.section !== 'string') return null;
   const analysis = ctx.latest(params.uri);
-  const report = analysis && reportNamed(analysis, params.name, params.section);
+  const version = typeof params.version === 'string' ? params.version : undefined;
+  const report = analysis && reportNamed(analysis, params.name, params.section, version);
   if (!analysis || !report) return null;
   let input = cardInput(analysis, report);
   if (input.loading === true && hasRegistryData(report)) {

@@ -257,17 +257,11 @@ const enum Mode {
 function scanKeys(text: string, layout: Layout | undefined, nested: boolean): Scan {
   const topKeys = new Map<string, OffsetRange>();
   const entries = newKeys();
-  const modeStack: Mode[] = [];
-  const objectStack: boolean[] = [];
-  const frameStack: EntryKeys[] = [];
-  const entryKeyStack: string[] = [];
-  let mode = Mode.Skip;
-  let isObject = false;
-  let frame = entries;
-  let entryKey = '';
+  // Only objects on the path to the wanted keys are entered; everything else is jumped over.
+  const stack: Frame[] = [];
+  let frame: Frame = { mode: Mode.Skip, keys: entries, entryKey: '' };
   let expectKey = false;
   let key = '';
-  let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -278,53 +272,44 @@ function scanKeys(text: string, layout: Layout | undefined, nested: boolean): Sc
       if (j === -1) break;
       if (expectKey) {
         expectKey = false;
-        if (mode === Mode.Root || mode === Mode.Entries) {
-          key = decodeKey(text, i, j);
-          if (mode === Mode.Root) topKeys.set(key, { start: i, end: j + 1 });
-          else frame.add(key, i, j + 1);
-        } else if (mode === Mode.Entry) {
-          key = j - i - 1 === 12 && text.startsWith('dependencies', i + 1) ? 'dependencies' : '';
-        }
+        if (frame.mode === Mode.Root) topKeys.set((key = decodeKey(text, i, j)), { start: i, end: j + 1 });
+        else if (frame.mode === Mode.Entries) frame.keys.add((key = decodeKey(text, i, j)), i, j + 1);
+        else key = j - i - 1 === 12 && text.startsWith('dependencies', i + 1) ? 'dependencies' : '';
       }
       i = j;
     } else if (c === 123 || c === 91) {
-      const next: Mode = c === 123 ? childMode(mode, depth, key, layout, nested) : Mode.Skip;
-      if (next === Mode.Skip) {
-        // Nothing inside is wanted: jump to the matching close without tracking state.
+      const mode = c === 123 ? childMode(frame.mode, stack.length, key, layout, nested) : Mode.Skip;
+      if (mode === Mode.Skip) {
         i = skipContainer(text, i);
-        expectKey = false;
-        key = '';
-        continue;
+      } else {
+        stack.push(frame);
+        frame = { mode, keys: frame.keys, entryKey: mode === Mode.Entry ? key : frame.entryKey };
+        if (mode === Mode.Entries && stack.length > 2) {
+          // v1: this entry's own `dependencies`.
+          frame.keys = newKeys();
+          stack[stack.length - 1]?.keys.nested.set(frame.entryKey, frame.keys);
+        }
+        expectKey = true;
       }
-      modeStack.push(mode);
-      objectStack.push(isObject);
-      frameStack.push(frame);
-      entryKeyStack.push(entryKey);
-      mode = next;
-      if (mode === Mode.Entry) entryKey = key;
-      if (mode === Mode.Entries && depth > 1) {
-        const child = newKeys();
-        frame.nested.set(entryKey, child);
-        frame = child;
-      }
-      isObject = c === 123;
-      expectKey = isObject;
       key = '';
-      depth++;
     } else if (c === 125 || c === 93) {
-      mode = modeStack.pop() ?? Mode.Skip;
-      isObject = objectStack.pop() ?? false;
-      frame = frameStack.pop() ?? entries;
-      entryKey = entryKeyStack.pop() ?? '';
+      frame = stack.pop() ?? frame;
       expectKey = false;
       key = '';
-      depth--;
     } else if (c === 44) {
-      expectKey = isObject;
+      expectKey = true;
       key = '';
     }
   }
   return { topKeys, entries };
+}
+
+interface Frame {
+  mode: Mode;
+  /** The keys being recorded (Entries), or those of the enclosing section (Entry). */
+  keys: EntryKeys;
+  /** Entry: its own key, for its nested `dependencies`. */
+  entryKey: string;
 }
 
 /** The offset of the bracket that closes the one at `open` (the text is valid JSON). */

@@ -186,7 +186,7 @@ function declared(entry: Record<string, unknown>, location: string, locations: L
 
 /** No root entry (edited by hand): the root's dependencies are what its node_modules holds. */
 function topLevel(byPath: Locations): LockedDependency[] {
-  return [...byPath.top].map(([name, index]) => ({ name, package: index }));
+  return Object.entries(byPath.top).map(([name, index]) => ({ name, package: index }));
 }
 
 /**
@@ -196,8 +196,11 @@ function topLevel(byPath: Locations): LockedDependency[] {
  */
 export class Locations {
   private readonly byPath = new Map<string, number>();
-  /** The root's `node_modules/<name>` entries, by name. */
-  readonly top = new Map<string, number>();
+  /**
+   * The root's `node_modules/<name>` entries, by name. A null-prototype object rather than a Map: its
+   * keys are interned, so lookups by the (interned) names `JSON.parse` produced compare by identity.
+   */
+  readonly top: Record<string, number> = Object.create(null) as Record<string, number>;
   /** Folders (other than the root) with at least one entry in their own node_modules. */
   private readonly parents = new Set<string>();
 
@@ -205,7 +208,7 @@ export class Locations {
     this.byPath.set(location, index);
     const nested = location.lastIndexOf(`/${NM}`);
     if (nested !== -1) this.parents.add(location.slice(0, nested));
-    else if (location.startsWith(NM)) this.top.set(location.slice(NM.length), index);
+    else if (location.startsWith(NM)) this.top[location.slice(NM.length)] = index;
   }
 
   get(location: string): number | undefined {
@@ -221,7 +224,7 @@ export class Locations {
       }
       base = parentFolder(base);
     }
-    return this.top.get(name);
+    return this.top[name];
   }
 }
 
