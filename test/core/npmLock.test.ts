@@ -146,7 +146,9 @@ for (const [file, version] of [
     assert.equal(lock.packages.length, 21);
     assert.equal(lock.packages.some((p) => p.key.startsWith('node_modules/@acme/')), false);
     assertRanges(text, parsed, quoted);
-    assert.deepEqual(lock.importers.map((i) => i.path), ['', 'packages/core', 'packages/utils', 'packages/web']);
+    // Workspace members, and the file: directory npm links (its dependencies are installed too).
+    assert.deepEqual(lock.importers.map((i) => i.path), ['', 'packages/core', 'packages/utils', 'packages/web', 'tools/local-tool']);
+    assert.deepEqual(importer(lock, 'tools/local-tool').get('ms'), { spec: '^2.1.3', key: 'tools/local-tool/node_modules/ms' });
     const core = pkg(lock, 'packages/core');
     assert.deepEqual([core.name, core.version, core.source], ['@acme/core', '1.2.0', 'workspace']);
     // A file: folder without "name" is named by the link that installs it.

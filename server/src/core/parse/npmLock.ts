@@ -21,16 +21,15 @@ export function parseNpmLock(text: string): ParsedLockfile {
   if (!document) {
     // Valid JSON has no line that starts with a merge marker: look for them only when parsing failed.
     const conflict = scanConflict(source);
-    let readable = source;
     if (conflict) {
       problems.broken(
         'lockfile-conflict',
         'The lockfile has unresolved merge-conflict markers. npm would read only one side; Vigil checks the entries of "our" side until the conflict is resolved (run npm install to regenerate the lockfile).',
         conflict.first,
       );
-      readable = conflict.ours;
     }
-    document = parseStrict(readable) ?? readTolerant(readable, problems);
+    const readable = conflict?.ours ?? source;
+    document = (conflict && parseStrict(readable)) || readTolerant(readable, problems);
   }
   const value: Lockfile = { kind: 'npm', version: '', packages: [], importers: [] };
   const root = document.root;

@@ -10,13 +10,12 @@ import type { OffsetRange } from '../finding';
 import { clampRange, type ProblemList } from './npmLockCommon';
 
 /**
- * The keys of one section of entries in document order, with their offsets, and the keys of nested
- * sections (lockfile v1). `JSON.parse` keeps document order, so the n-th key of the parsed object is
- * usually the n-th key here: `rangeOf` checks that and only builds a map when it is not so (repeated
- * or integer-like keys).
+ * The keys of one section of entries in document order, as offsets (quotes included), and the keys of
+ * nested sections (lockfile v1). `JSON.parse` keeps document order, so the n-th key of the parsed object
+ * is usually the n-th key here: `rangeOf` checks that against the text and only decodes the keys into a
+ * map when it is not so (a repeated, escaped or integer-like key).
  */
 export class EntryKeys {
-  readonly names: string[] = [];
   readonly starts: number[] = [];
   readonly ends: number[] = [];
   /** Lockfile v1: entry key → the keys of that entry's own `dependencies`. */
@@ -24,15 +23,16 @@ export class EntryKeys {
   private byName: Map<string, number> | undefined;
   private byPosition = true;
 
-  add(name: string, start: number, end: number): void {
-    this.names.push(name);
+  constructor(private readonly text: string) {}
+
+  add(start: number, end: number): void {
     this.starts.push(start);
     this.ends.push(end);
   }
 
-  /** The range of `name`, quotes included; `hint` is its position among the parsed object's keys. */
+  /** The range of `name`; `hint` is its position among the parsed object's keys. */
   rangeOf(name: string, hint: number): OffsetRange {
-    const at = this.indexOf(name, hint);
+    const at = this.byPosition && this.spells(hint, name) ? hint : this.lookup(name);
     const start = at === undefined ? undefined : this.starts[at];
     const end = at === undefined ? undefined : this.ends[at];
     return start === undefined || end === undefined ? { start: 0, end: 0 } : { start, end };
@@ -43,15 +43,21 @@ export class EntryKeys {
    * up and every lookup goes by name, to the last occurrence.
    */
   expect(count: number): void {
-    if (count !== this.names.length) this.byPosition = false;
+    if (count !== this.starts.length) this.byPosition = false;
   }
 
-  private indexOf(name: string, hint: number): number | undefined {
-    if (this.byPosition && this.names[hint] === name) return hint;
+  /** Whether key `i` is written as `name` in quotes, without escapes. */
+  private spells(i: number, name: string): boolean {
+    const start = this.starts[i];
+    const end = this.ends[i];
+    return start !== undefined && end !== undefined && end - start === name.length + 2 && this.text.startsWith(name, start + 1);
+  }
+
+  private lookup(name: string): number | undefined {
     if (!this.byName) {
       // A repeated key keeps its last place, like `JSON.parse` keeps its last value.
       const byName = new Map<string, number>();
-      this.names.forEach((n, i) => byName.set(n, i));
+      this.starts.forEach((start, i) => byName.set(decodeKey(this.text, start, (this.ends[i] ?? start + 1) - 1), i));
       this.byName = byName;
     }
     return this.byName.get(name);
@@ -74,9 +80,7 @@ export interface Scan {
   entries: EntryKeys;
 }
 
-function newKeys(): EntryKeys {
-  return new EntryKeys();
-}
+
 
 /** The fast path: `JSON.parse` for the values, a scan for the key offsets; undefined when not valid JSON. */
 export function parseStrict(text: string): JsonDocument | undefined {
@@ -100,7 +104,7 @@ const MAX_TOLERANT_DEPTH = 1000;
 /** The broken path: jsonc-parser's tolerant tree; reports one syntax problem where the text breaks. */
 export function readTolerant(text: string, problems: ProblemList): JsonDocument {
   const topKeys = new Map<string, OffsetRange>();
-  const nothing: JsonDocument = { root: undefined, rootRange: { start: 0, end: 0 }, scan: () => ({ topKeys, entries: newKeys() }) };
+  const nothing: JsonDocument = { root: undefined, rootRange: { start: 0, end: 0 }, scan: () => ({ topKeys, entries: new EntryKeys(text) }) };
   const tooDeep = depthExceeded(text, MAX_TOLERANT_DEPTH);
   if (tooDeep !== -1) {
     problems.broken('lockfile-syntax', 'The lockfile nests brackets far deeper than any lockfile does; Vigil does not read it.', clampRange(tooDeep, tooDeep + 1, text.length));
@@ -129,7 +133,7 @@ export function readTolerant(text: string, problems: ProblemList): JsonDocument 
   return {
     root,
     rootRange: nodeRange(tree),
-    scan: (layout) => ({ topKeys, entries: layout ? keysFromTree(parsedTree, layout) : newKeys() }),
+    scan: (layout) => ({ topKeys, entries: layout ? keysFromTree(text, parsedTree, layout) : new EntryKeys(text) }),
   };
 }
 
@@ -194,21 +198,21 @@ function depthExceeded(text: string, limit: number): number {
   return -1;
 }
 
-function keysFromTree(tree: Node, layout: Layout): EntryKeys {
+function keysFromTree(text: string, tree: Node, layout: Layout): EntryKeys {
   const section = tree.type === 'object' ? propertyValue(tree, layout) : undefined;
-  return section ? sectionKeys(section, layout === 'dependencies') : newKeys();
+  return section ? sectionKeys(text, section, layout === 'dependencies') : new EntryKeys(text);
 }
 
-function sectionKeys(section: Node, nested: boolean): EntryKeys {
-  const keys = newKeys();
+function sectionKeys(text: string, section: Node, nested: boolean): EntryKeys {
+  const keys = new EntryKeys(text);
   if (section.type !== 'object') return keys;
   for (const property of section.children ?? []) {
     const [key, value] = property.children ?? [];
     if (!key || typeof key.value !== 'string') continue;
-    keys.add(key.value, key.offset, key.offset + key.length);
+    keys.add(key.offset, key.offset + key.length);
     if (!nested || value?.type !== 'object') continue;
     const child = propertyValue(value, 'dependencies');
-    if (child?.type === 'object') keys.nested.set(key.value, sectionKeys(child, true));
+    if (child?.type === 'object') keys.nested.set(key.value, sectionKeys(text, child, true));
   }
   return keys;
 }
@@ -256,7 +260,7 @@ const enum Mode {
  */
 function scanKeys(text: string, layout: Layout | undefined, nested: boolean): Scan {
   const topKeys = new Map<string, OffsetRange>();
-  const entries = newKeys();
+  const entries = new EntryKeys(text);
   // Only objects on the path to the wanted keys are entered; everything else is jumped over.
   const stack: Frame[] = [];
   let frame: Frame = { mode: Mode.Skip, keys: entries, entryKey: '' };
@@ -273,7 +277,11 @@ function scanKeys(text: string, layout: Layout | undefined, nested: boolean): Sc
       if (expectKey) {
         expectKey = false;
         if (frame.mode === Mode.Root) topKeys.set((key = decodeKey(text, i, j)), { start: i, end: j + 1 });
-        else if (frame.mode === Mode.Entries) frame.keys.add((key = decodeKey(text, i, j)), i, j + 1);
+        else if (frame.mode === Mode.Entries) {
+          // Names are only needed to file v1's nested sections under their entry.
+          key = nested ? decodeKey(text, i, j) : '';
+          frame.keys.add(i, j + 1);
+        }
         else key = j - i - 1 === 12 && text.startsWith('dependencies', i + 1) ? 'dependencies' : '';
       }
       i = j;
@@ -286,7 +294,7 @@ function scanKeys(text: string, layout: Layout | undefined, nested: boolean): Sc
         frame = { mode, keys: frame.keys, entryKey: mode === Mode.Entry ? key : frame.entryKey };
         if (mode === Mode.Entries && stack.length > 2) {
           // v1: this entry's own `dependencies`.
-          frame.keys = newKeys();
+          frame.keys = new EntryKeys(text);
           stack[stack.length - 1]?.keys.nested.set(frame.entryKey, frame.keys);
         }
         expectKey = true;

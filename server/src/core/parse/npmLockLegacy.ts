@@ -35,7 +35,8 @@ export function readLegacyDependencies(section: Record<string, unknown>, keys: E
   const packages: LockedPackage[] = [];
   const pending: Pending[] = [];
   const top: Scope = { children: new Map(), parent: undefined };
-  // Depth-first in document order, without recursion (nesting depth is the file's to choose).
+  // Section by section (each in document order, nested ones after their parent), without recursion:
+  // the nesting depth is the file's to choose.
   const stack: Frame[] = [{ section, keys, scope: top, path: '' }];
   while (stack.length > 0) {
     const frame = stack.pop() as Frame;

@@ -1,8 +1,10 @@
 /**
  * package-lock v2/v3 `packages`: one entry per install location. `node_modules/…` paths are installed
  * packages; other paths are folders (workspace members, `file:` directories) that `link` entries point
- * at. Dependencies resolve the way Node resolves `require`: from the package's own folder up through
- * every enclosing `node_modules`, following links to the folder they name.
+ * at: a link is not a package of its own but installs its folder's. Dependencies resolve the way Node
+ * resolves `require`: from the package's own folder up through every enclosing `node_modules`,
+ * following links to the folder they name. Importers: the root (`packages[""]`), then every linked or
+ * workspace folder, whose declared dependencies npm installs.
  */
 import type { OffsetRange } from '../finding';
 import type { LockedDependency, LockedPackage, LockImporter, LockSource } from '../lockfile/types';
@@ -11,13 +13,7 @@ import type { EntryKeys } from './npmLockJson';
 
 const FOLDER_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 const NM = 'node_modules/';
-
-interface Located {
-  index: number;
-  location: string;
-  /** The entry's dependency maps that resolve to edges (a folder's devDependencies included). */
-  maps: Array<Record<string, unknown>>;
-}
+const SLASH_NM = '/node_modules/';
 
 export interface ReadResult {
   packages: LockedPackage[];
@@ -31,9 +27,13 @@ export function readPackages(section: Record<string, unknown>, keys: EntryKeys, 
 class PackagesReader {
   private readonly packages: LockedPackage[] = [];
   private readonly locations = new Locations();
-  private readonly located: Located[] = [];
+  /** The entry each package was read from, by package index (parallel arrays: no object per package). */
+  private readonly sources: Array<Record<string, unknown>> = [];
+  /** Folders (workspace members, `file:` directories) have their devDependencies installed too. */
+  private readonly folders: boolean[] = [];
   private readonly links: Array<{ location: string; target: string; range: OffsetRange }> = [];
-  private readonly workspaces: Array<{ location: string; entry: Record<string, unknown> }> = [];
+  /** Folder entries a link installs (workspace members, `file:` directories): importers too. */
+  private readonly linked = new Set<number>();
   private readonly root: Record<string, unknown> | undefined;
   private readonly isWorkspace: (path: string) => boolean;
 
@@ -57,7 +57,13 @@ class PackagesReader {
     this.resolveEdges();
     const { root, locations } = this;
     const importers: LockImporter[] = [{ path: '', dependencies: root ? declared(root, '', locations) : topLevel(locations) }];
-    for (const { location, entry } of this.workspaces) importers.push({ path: location, dependencies: declared(entry, location, locations) });
+    // Each folder whose dependencies npm installs: workspace members, and `file:` directories it links.
+    this.folders.forEach((folder, index) => {
+      const pkg = this.packages[index] as LockedPackage;
+      if (folder && (pkg.source === 'workspace' || this.linked.has(index))) {
+        importers.push({ path: pkg.key, dependencies: declared(this.sources[index] as Record<string, unknown>, pkg.key, locations) });
+      }
+    });
     return { packages: this.packages, importers };
   }
 
@@ -73,8 +79,7 @@ class PackagesReader {
     }
     const folder = !isInstalled(location);
     const { version, name, resolved, integrity } = entry;
-    const lists = [entry.dependencies, folder ? entry.devDependencies : undefined, entry.optionalDependencies, entry.peerDependencies];
-    const invalid = invalidReason(version, [name, resolved, integrity], lists, folder);
+    const invalid = invalidReason(entry, folder);
     if (invalid) {
       this.problems.entry(invalid, range);
       return;
@@ -96,9 +101,8 @@ class PackagesReader {
     const index = this.packages.length;
     this.packages.push(pkg);
     this.locations.set(location, index);
-    const maps = lists.filter((list): list is Record<string, unknown> => list !== undefined);
-    if (maps.length > 0) this.located.push({ index, location, maps });
-    if (pkg.source === 'workspace') this.workspaces.push({ location, entry });
+    this.sources.push(entry);
+    this.folders.push(folder);
   }
 
   /** A link installs its folder's package; one to a folder with no entry is a package of its own. */
@@ -110,6 +114,7 @@ class PackagesReader {
         target = packages.length;
         packages.push({ name: nameAt(link.location), version: link.target, source: 'link', dependencies: [], range: link.range, key: link.location });
       } else {
+        this.linked.add(target);
         // A folder entry without "name" is named by the link that installs it.
         const folder = this.section[link.target];
         const pkg = packages[target];
@@ -120,25 +125,38 @@ class PackagesReader {
   }
 
   private resolveEdges(): void {
-    const { packages, locations } = this;
-    for (const { index, location, maps } of this.located) {
-      const deps = (packages[index] as LockedPackage).dependencies;
-      for (const map of maps) {
-        for (const name in map) {
-          const target = locations.resolve(location, name);
-          if (target !== undefined && !deps.includes(target)) deps.push(target);
-        }
-      }
+    const { packages, sources, folders } = this;
+    for (let index = 0; index < sources.length; index++) {
+      const entry = sources[index] as Record<string, unknown>;
+      const { key: location, dependencies: deps } = packages[index] as LockedPackage;
+      // Most packages have no node_modules of their own on the way up: their lookups go to the root's.
+      const walks = this.locations.walks(location);
+      this.edges(entry.dependencies, location, walks, deps);
+      if (folders[index]) this.edges(entry.devDependencies, location, walks, deps);
+      this.edges(entry.optionalDependencies, location, walks, deps);
+      this.edges(entry.peerDependencies, location, walks, deps);
+    }
+  }
+
+  private edges(list: unknown, location: string, walks: boolean, deps: number[]): void {
+    if (list === undefined) return;
+    const { locations } = this;
+    for (const name in list as Record<string, unknown>) {
+      const target = walks ? locations.resolve(location, name) : locations.top[name];
+      if (target !== undefined && !deps.includes(target)) deps.push(target);
     }
   }
 }
 
-function invalidReason(version: unknown, strings: unknown[], lists: unknown[], folder: boolean): string | undefined {
+function invalidReason(entry: Record<string, unknown>, folder: boolean): string | undefined {
+  const { version, name, resolved, integrity, dependencies, optionalDependencies, peerDependencies } = entry;
   if (typeof version !== 'string' && (version !== undefined || !folder)) {
     return version === undefined ? 'This lockfile entry has no "version"; npm cannot install it as written.' : 'The "version" of this lockfile entry must be a string.';
   }
-  if (strings.some(notString)) return 'The "name", "resolved" and "integrity" of a lockfile entry must be strings.';
-  if (lists.some(notMap)) return 'The dependency lists of a lockfile entry must be objects mapping names to ranges.';
+  if (notString(name) || notString(resolved) || notString(integrity)) return 'The "name", "resolved" and "integrity" of a lockfile entry must be strings.';
+  if (notMap(dependencies) || notMap(optionalDependencies) || notMap(peerDependencies) || (folder && notMap(entry.devDependencies))) {
+    return 'The dependency lists of a lockfile entry must be objects mapping names to ranges.';
+  }
   return undefined;
 }
 
@@ -151,7 +169,7 @@ function notMap(value: unknown): boolean {
 }
 
 function isInstalled(location: string): boolean {
-  return location.startsWith(NM) || location.includes(`/${NM}`);
+  return location.startsWith(NM) || location.includes(SLASH_NM);
 }
 
 /** The name a path installs: what follows its last `node_modules/`. */
@@ -195,6 +213,7 @@ function topLevel(byPath: Locations): LockedDependency[] {
  * usual lookup is one map access by name.
  */
 export class Locations {
+  /** Every location but the root's own `node_modules/<name>` (those are in `top`). */
   private readonly byPath = new Map<string, number>();
   /**
    * The root's `node_modules/<name>` entries, by name. A null-prototype object rather than a Map: its
@@ -205,31 +224,38 @@ export class Locations {
   private readonly parents = new Set<string>();
 
   set(location: string, index: number): void {
+    const nested = location.lastIndexOf(SLASH_NM);
+    if (nested === -1 && location.startsWith(NM)) {
+      this.top[location.slice(NM.length)] = index;
+      return;
+    }
     this.byPath.set(location, index);
-    const nested = location.lastIndexOf(`/${NM}`);
     if (nested !== -1) this.parents.add(location.slice(0, nested));
-    else if (location.startsWith(NM)) this.top[location.slice(NM.length)] = index;
   }
 
   get(location: string): number | undefined {
-    return this.byPath.get(location);
+    return location.startsWith(NM) && !location.includes(SLASH_NM) ? this.top[location.slice(NM.length)] : this.byPath.get(location);
+  }
+
+  /** Whether a lookup from `from` must look anywhere before the root's node_modules (the usual answer: no). */
+  walks(from: string): boolean {
+    for (let base = from; base !== ''; base = parentFolder(base)) if (this.parents.has(base)) return true;
+    return false;
   }
 
   resolve(from: string, name: string): number | undefined {
-    let base = from;
-    while (base !== '') {
+    for (let base = from; base !== ''; base = parentFolder(base)) {
       if (this.parents.has(base)) {
-        const hit = this.byPath.get(`${base}/${NM}${name}`);
+        const hit = this.byPath.get(`${base}${SLASH_NM}${name}`);
         if (hit !== undefined) return hit;
       }
-      base = parentFolder(base);
     }
     return this.top[name];
   }
 }
 
 function parentFolder(location: string): string {
-  const nested = location.lastIndexOf(`/${NM}`);
+  const nested = location.lastIndexOf(SLASH_NM);
   if (nested !== -1) return location.slice(0, nested);
   if (location.startsWith(NM)) return '';
   const slash = location.lastIndexOf('/');
