@@ -84,7 +84,8 @@ class PackagesReader {
       this.problems.entry(invalid, range);
       return;
     }
-    const pkgName = typeof name === 'string' ? name : nameAt(location);
+    const installName = nameAt(location);
+    const pkgName = typeof name === 'string' ? name : installName;
     const pkgVersion = typeof version === 'string' ? version : '';
     const pkg: LockedPackage = {
       name: pkgName,
@@ -100,7 +101,7 @@ class PackagesReader {
     if (typeof integrity === 'string') pkg.integrity = integrity;
     const index = this.packages.length;
     this.packages.push(pkg);
-    this.locations.set(location, index);
+    this.locations.set(location, index, installName);
     this.sources.push(entry);
     this.folders.push(folder);
   }
@@ -223,10 +224,11 @@ export class Locations {
   /** Folders (other than the root) with at least one entry in their own node_modules. */
   private readonly parents = new Set<string>();
 
-  set(location: string, index: number): void {
+  /** `name`: what the location installs (after its last `node_modules/`), when the caller has it. */
+  set(location: string, index: number, name?: string): void {
     const nested = location.lastIndexOf(SLASH_NM);
     if (nested === -1 && location.startsWith(NM)) {
-      this.top[location.slice(NM.length)] = index;
+      this.top[name ?? location.slice(NM.length)] = index;
       return;
     }
     this.byPath.set(location, index);
