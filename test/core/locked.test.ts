@@ -198,3 +198,13 @@ test('the same name@version at several places in the tree is checked once and re
     assert.equal(onLock.filter((f) => f.signal === signal).length, 2, `${signal} on both entries`);
   }
 });
+
+test('an entry whose tarball URL names another package is flagged, however the parser classed it', async () => {
+  const swapped = { version: '7.0.2', resolved: `${REGISTRY}evil-pkg/-/evil-pkg-1.0.0.tgz` };
+  const files = [manifest({ 'cross-env': '^7.0.0' }), packageLock({ 'cross-env': '^7.0.0' }, { 'cross-env': swapped })];
+  const result = await analyze({ files }, deps({ registryUrlFor: () => REGISTRY }));
+  const mismatch = result.findings.filter((f) => f.signal === 'lockfile-name-mismatch');
+  assert.equal(mismatch.length, 1, JSON.stringify(result.findings.map((f) => f.signal)));
+  assert.equal(at(files, mismatch[0] as Finding), '"node_modules/cross-env"');
+  assert.equal((mismatch[0] as Finding).severity, 'error');
+});

@@ -26,6 +26,7 @@ import type { DirectoryEntry } from '../../server/src/lsp/workspace';
 import type { CachingAdvisorySource, CachingRegistry, Runtime } from '../../server/src/node/runtime';
 import type { StatusParams } from '../../server/src/protocol';
 import { FileRegistry, FIXTURES, scenarioDir } from '../helpers/fileRegistry';
+import { lockfile, MANIFEST_WITH_MS } from './lockfileTexts';
 
 const AS_OF = '2020-09-30T13:15:21.378Z';
 const ROOT = join('/', 'ws');
@@ -33,44 +34,8 @@ const uri = (...parts: string[]): string => pathToFileURL(join(ROOT, ...parts)).
 const MANIFEST_URI = uri('package.json');
 const LOCK_URI = uri('package-lock.json');
 
-const MANIFEST = '{\n  "name": "victim",\n  "dependencies": {\n    "ms": "^2.1.1"\n  }\n}\n';
+const MANIFEST = MANIFEST_WITH_MS;
 
-/** ms 2.1.2 (said here to depend on ua-parser-js), which brings in the hijacked ua-parser-js 0.7.23. */
-function lockfile(uaVersion: string): string {
-  const integrity: Record<string, string> = {
-    '0.7.22': 'sha512-YUxzMjJ5T71w6a8WWVcMGM6YWOTX27rCoIQgLXiWaxqXSx9D7DNjiGWn1aJIRSQ5qr0xuhra77bSIh6voR/46Q==',
-    '0.7.23': 'sha512-hb0TIxQ3j1l8fXRrANfkoMaxYwexfXmXU1I/ySDQWOfxpurP3zNfiy7ZK5NPpNz7naYeKI3zcLBOrshDoBbyPA==',
-  };
-  return `{
-  "name": "victim",
-  "lockfileVersion": 3,
-  "requires": true,
-  "packages": {
-    "": {
-      "name": "victim",
-      "dependencies": {
-        "ms": "^2.1.1"
-      }
-    },
-    "node_modules/ms": {
-      "version": "2.1.2",
-      "resolved": "https://registry.test/ms/-/ms-2.1.2.tgz",
-      "integrity": "sha512-sGkPx+VjMtmA6MX27oA4FBFELFCZZ4S4XqeGOXCv68tT+jb3vk/RyaKWP0PTKyWtmLSM0b+adUTEvbs1PEaH2w==",
-      "dependencies": {
-        "ua-parser-js": "^0.7.22"
-      }
-    },
-    "node_modules/ua-parser-js": {
-      "version": "${uaVersion}",
-      "resolved": "https://registry.test/ua-parser-js/-/ua-parser-js-${uaVersion}.tgz",
-      "integrity": "${integrity[uaVersion]}"
-    }
-  }
-}
-`;
-}
-
-/** The 0-based line of the first line of `text` containing `needle`. */
 function lineOf(text: string, needle: string): number {
   const line = text.split('\n').findIndex((l) => l.includes(needle));
   assert.ok(line >= 0, needle);

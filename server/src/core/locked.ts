@@ -126,15 +126,14 @@ export class LockedProject {
       const registryIntegrity = report && summary ? own(summary.versions, report.spec)?.integrity : undefined;
       for (const index of entries) {
         const entry = lockfile.lock.packages[index] as LockedPackage;
-        // Without a usable registry URL there is nothing to hold the host against.
-        const registry = registryUrlFor?.(entry.name) ?? '';
+        // Without a registry URL ('') the signal has nothing to hold the host against and says nothing of it.
         const hits = lockfileIntegrityHits({
           entry,
           kind: lockfile.lock.kind,
-          registry,
+          registry: registryUrlFor?.(entry.name) ?? '',
           allowed,
           ...(registryIntegrity !== undefined && { registryIntegrity }),
-        }).filter((hit) => registry !== '' || hit.signal !== 'lockfile-untrusted-host');
+        });
         for (const hit of hits) {
           findings.push({
             file: lockfile.path,

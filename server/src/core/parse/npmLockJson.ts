@@ -6,6 +6,7 @@
  * read. Never throws on user input; messages never quote the file.
  */
 import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { jsonSyntaxHint } from './jsonSyntax';
 import type { OffsetRange } from '../finding';
 import { clampRange, type ProblemList } from './npmLockCommon';
 
@@ -137,24 +138,6 @@ export function readTolerant(text: string, problems: ProblemList): JsonDocument 
   };
 }
 
-const SYNTAX_HINTS: Record<string, string> = {
-  CommaExpected: 'a comma is missing between two entries',
-  PropertyNameExpected: 'a property name (in double quotes) is expected here; a trailing comma is not allowed in JSON',
-  ValueExpected: 'a value is expected here; a trailing comma is not allowed in JSON',
-  ColonExpected: 'a colon is expected after the property name',
-  CloseBraceExpected: 'a closing brace is missing',
-  CloseBracketExpected: 'a closing bracket is missing',
-  EndOfFileExpected: 'there is text after the end of the JSON document',
-  InvalidCommentToken: 'comments are not allowed in a lockfile',
-  UnexpectedEndOfString: 'a string is not closed',
-  UnexpectedEndOfComment: 'a comment is not closed',
-  InvalidSymbol: 'this is not valid JSON',
-  InvalidEscapeCharacter: 'a string has an invalid escape sequence',
-  InvalidUnicode: 'a string has an invalid unicode escape',
-  InvalidCharacter: 'a string contains a character that must be escaped',
-  InvalidNumberFormat: 'a number is malformed',
-};
-
 function reportSyntax(text: string, error: ParseError, problems: ProblemList): void {
   const last = lastNonSpace(text);
   if (last < 0) {
@@ -173,7 +156,7 @@ function reportSyntax(text: string, error: ParseError, problems: ProblemList): v
     );
     return;
   }
-  const hint = SYNTAX_HINTS[code] ?? 'the JSON is malformed here';
+  const hint = jsonSyntaxHint(error, 'a lockfile');
   problems.broken(
     'lockfile-syntax',
     `The lockfile is not valid JSON: ${hint}. npm cannot read it until this is fixed; Vigil checks the entries it can still read.`,

@@ -3,7 +3,8 @@
  * half-typed or broken file still yields every dependency it can read, plus problems at the places it
  * broke. Never throws on user input; messages never quote the file.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { jsonSyntaxHint } from './jsonSyntax';
 import type { OffsetRange, Severity } from '../finding';
 
 export const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -34,21 +35,6 @@ export interface ParsedPackageJson {
 /** Enough to show where a file breaks without flooding the Problems view. */
 const MAX_SYNTAX_PROBLEMS = 5;
 
-const SYNTAX_HINTS: Record<string, string> = {
-  CommaExpected: 'a comma is missing between two entries',
-  PropertyNameExpected: 'a property name (in double quotes) is expected here; a trailing comma is not allowed in JSON',
-  ValueExpected: 'a value is expected here; a trailing comma is not allowed in JSON',
-  ColonExpected: 'a colon is expected after the property name',
-  CloseBraceExpected: 'a closing brace is missing',
-  CloseBracketExpected: 'a closing bracket is missing',
-  EndOfFileExpected: 'there is text after the end of the JSON document',
-  InvalidCommentToken: 'comments are not allowed in package.json',
-  UnexpectedEndOfString: 'a string is not closed',
-  UnexpectedEndOfComment: 'a comment is not closed',
-  InvalidSymbol: 'this is not valid JSON',
-  InvalidEscapeCharacter: 'a string has an invalid escape sequence',
-};
-
 export function parsePackageJson(text: string): ParsedPackageJson {
   const errors: ParseError[] = [];
   // npm strips a byte-order mark; a space of the same length keeps every offset where it was.
@@ -78,8 +64,7 @@ export function parsePackageJson(text: string): ParsedPackageJson {
 }
 
 function syntaxProblem(error: ParseError, textLength: number): ParseProblem {
-  const code = printParseErrorCode(error.error);
-  const hint = SYNTAX_HINTS[code] ?? 'the JSON is malformed here';
+  const hint = jsonSyntaxHint(error, 'package.json');
   const start = Math.min(error.offset, textLength);
   return {
     code: 'invalid-json',

@@ -210,8 +210,11 @@ function untrustedHost(context: IntegrityContext, url: Download | undefined, tru
 
 function nameMismatch(context: IntegrityContext, url: Download | undefined, trust: Trust | undefined): SignalHit | undefined {
   const { entry, kind } = context;
-  if (entry.source !== 'registry' || !url?.url || !isHttp(url.scheme)) return undefined;
+  if ((entry.source !== 'registry' && entry.source !== 'tarball') || !url?.url || !isHttp(url.scheme)) return undefined;
   const base = trust ? trustedBase(url.url, trust, kind) : undefined;
+  // Parsers call an entry whose registry URL names another package a tarball: on the registry itself that is
+  // the swap to catch; a tarball on any other server (allowed ones included) may be called anything.
+  if (entry.source === 'tarball' && (!trust || !base || trust.allowed.includes(base))) return undefined;
   const prefix = base ? base.path.split('/').length - 2 : undefined;
   const path = tarballPath(url.url.rawPath, prefix);
   if (!path) return undefined;
