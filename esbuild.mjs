@@ -19,6 +19,8 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Started by the server and the CLI (server/src/node/summaryThread.ts), from the folder they run in.
+  { entryPoints: ['server/src/node/summaryWorker.ts'], outfile: 'dist/summaryWorker.js' },
 ];
 
 if (watch) {

@@ -131,15 +131,16 @@ export class DiskCache {
   }
 
   /**
-   * Best effort: a cache that cannot be written costs a refetch later, never an error now. Encoded here,
-   * written off the main thread (fileWriter.ts): a busy disk delays the promise, not the caller's thread.
+   * Best effort: a cache that cannot be written costs a refetch later, never an error now. Encoded here
+   * unless `stored` (the summary's stored form, encodeSummary's output as JSON) comes with it, and written
+   * off the main thread (fileWriter.ts): a busy disk delays the promise, not the caller's thread.
    */
-  async write(entry: CacheEntry): Promise<void> {
+  async write(entry: CacheEntry, stored?: string): Promise<void> {
     await ioTurn();
     const file = this.fileFor(entry.key);
     let text: string;
     try {
-      text = JSON.stringify({ ...entry, summary: encodeSummary(entry.summary) });
+      text = stored === undefined ? JSON.stringify({ ...entry, summary: encodeSummary(entry.summary) }) : withStoredSummary(entry, stored);
     } catch (error) {
       this.#log(`Cache entry ${file} could not be written (${errorCode(error)}).`);
       return;
@@ -160,6 +161,12 @@ export class DiskCache {
       // Already gone, or not ours to remove: either way nothing to do.
     }
   }
+}
+
+/** The entry as JSON with `stored` as its summary: the same text JSON.stringify would give, summary last. */
+function withStoredSummary(entry: CacheEntry, stored: string): string {
+  const { summary: _summary, ...head } = entry;
+  return `${JSON.stringify(head).slice(0, -1)},"summary":${stored}}`;
 }
 
 /**

@@ -46,6 +46,10 @@ export interface HttpGetOptions {
 export interface BodySink<T> {
   write(chunk: Buffer): boolean;
   end(): T;
+  /** A promise while the sink is behind (another thread still busy with earlier chunks): reading pauses until it settles. */
+  pressure?(): Promise<void> | undefined;
+  /** The exchange ended without `end()` (timeout, cancel, cap, network): let go of what was kept. */
+  abandon?(): void;
 }
 
 export type HttpGetResult<T = Buffer> =
@@ -96,12 +100,15 @@ interface Exchange {
   touch(): void;
   finish(step: Step, keepSocket?: boolean): void;
   readonly done: boolean;
+  /** `fn` runs once the exchange is settled, whatever the outcome. */
+  onDone(fn: () => void): void;
 }
 
 function requestOnce(url: URL, options: HttpGetOptions & SinkOption): Promise<Step> {
   return new Promise<Step>((resolve) => {
     let done = false;
     let req: http.ClientRequest | undefined;
+    const settled: Array<() => void> = [];
     const exchange: Exchange = {
       get done() {
         return done;
@@ -119,6 +126,11 @@ function requestOnce(url: URL, options: HttpGetOptions & SinkOption): Promise<St
         // A body we will not read (or could not finish) is not worth keeping the connection for.
         if (!keepSocket) req?.destroy();
         resolve(step);
+        for (const fn of settled) fn();
+      },
+      onDone: (fn) => {
+        if (done) fn();
+        else settled.push(fn);
       },
     };
     const fail = (reason: HttpFailure, detail: string) => (): void => exchange.finish({ kind: 'failed', reason, detail });
@@ -218,6 +230,12 @@ function readBody(res: http.IncomingMessage, options: HttpGetOptions & SinkOptio
   });
 
   const sink = options.sink ? options.sink() : collect();
+  let ended = false;
+  const end = (): unknown => {
+    ended = true;
+    return sink.end();
+  };
+  if (sink.abandon) exchange.onDone(() => ended || sink.abandon?.());
   let size = 0;
   const body: Readable = decoder ?? res;
   // Sinks run inside stream events, where a throw would take the process down: a bug is a failure value.
@@ -234,11 +252,16 @@ function readBody(res: http.IncomingMessage, options: HttpGetOptions & SinkOptio
     if (size > limit) return exchange.finish({ kind: 'failed', reason: 'too-large', detail: `more than ${limit} bytes` });
     // The sink has its answer already (a syntax error): the rest is not worth downloading.
     guarded(() => {
-      if (!sink.write(chunk)) exchange.finish({ kind: 'ok', body: sink.end(), headers: res.headers });
+      if (!sink.write(chunk)) return exchange.finish({ kind: 'ok', body: end(), headers: res.headers });
+      const behind = sink.pressure?.();
+      if (behind) {
+        body.pause();
+        void behind.then(() => exchange.done || body.resume());
+      }
     });
   });
   body.on('end', () => {
-    if (!exchange.done) guarded(() => exchange.finish({ kind: 'ok', body: sink.end(), headers: res.headers }, true));
+    if (!exchange.done) guarded(() => exchange.finish({ kind: 'ok', body: end(), headers: res.headers }, true));
   });
   if (decoder) {
     pipeline(res, decoder, (error) => {

@@ -182,9 +182,15 @@ export class JsonSelectReader {
     return Number.MAX_SAFE_INTEGER;
   }
 
-  /** A kept span or key still open at the end of a chunk: keep its bytes of this chunk. */
+  /**
+   * A kept span or key still open at the end of a chunk: keep its bytes of this chunk. Nothing keeps the
+   * chunk itself, so a caller may reuse its memory once write() returns (summaryThread.ts does).
+   */
   #carry(chunk: Buffer): void {
     if (this.#error !== undefined) return;
+    const key = this.#key;
+    // A member name at the very end of the chunk, its value still to come in the next one.
+    if (key !== undefined && key.buffer === chunk) this.#key = new RawKey(Buffer.from(chunk.subarray(key.from, key.to)), 0, key.to - key.from, key.escaped);
     if (this.#capture) {
       this.#capture.frame.raw.append(chunk, this.#capture.start, chunk.length);
       this.#capture.start = 0;

@@ -8,17 +8,16 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { SummarizeResult } from '../core/registry/summarize';
 import type { ClientCertificate } from './clientCert';
 import type { AbortSignalLike, RegistryError, RegistryErrorKind, RegistryResult } from '../core/registry/types';
 import { Limiter, SharedTask, WeightedLru } from './concurrency';
 import { cacheKey, DEFAULT_FRESH_MS, isFresh, type CacheEntry, type DiskCache } from './diskCache';
 import { httpGet, type HttpGetResult } from './httpGet';
 import { MissingNamesCache } from './missingCache';
-import { packumentSink } from './packumentStream';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry';
 import { isValidPackageName, packumentUrl } from './registryUrl';
 import type { CachingRegistry, RegistryAccess, RegistryStats } from './runtime';
+import { packumentSinkOffThread, type PackumentResult } from './summaryThread';
 
 export interface RegistryClientOptions {
   /** Normalized base URL (see normalizeRegistryUrl): ends in "/", no credentials. */
@@ -191,7 +190,7 @@ export class RegistryClient implements CachingRegistry {
     }
     const signal = abortSignal();
     // One attempt holds a concurrency slot only while on the wire, never while backing off.
-    const attempt = async (): Promise<HttpGetResult<SummarizeResult>> => {
+    const attempt = async (): Promise<HttpGetResult<Promise<PackumentResult>>> => {
       if (!(await this.#limiter.acquire(signal))) return { kind: 'failed', reason: 'cancelled', detail: 'cancelled' };
       try {
         return await httpGet(packumentUrl(this.registryUrl, name), {
@@ -206,8 +205,8 @@ export class RegistryClient implements CachingRegistry {
           clientCertificate: this.#clientCertificate,
           onRequest: () => this.#stats.requests++,
           onBytes: (count) => (this.#stats.bytesRead += count),
-          // Summarised while it streams in: a 60 MB document is never held whole.
-          sink: () => packumentSink(name),
+          // Summarised while it streams in, on another thread (summaryThread.ts): a 60 MB document is never held whole.
+          sink: () => packumentSinkOffThread(name),
         });
       } finally {
         this.#limiter.release();
@@ -241,14 +240,14 @@ export class RegistryClient implements CachingRegistry {
     return headers;
   }
 
-  async #settle(name: string, key: string, response: HttpGetResult<SummarizeResult>, cached: CacheEntry | undefined): Promise<RegistryResult> {
+  async #settle(name: string, key: string, response: HttpGetResult<Promise<PackumentResult>>, cached: CacheEntry | undefined): Promise<RegistryResult> {
+    const parsed = response.kind === 'ok' ? await response.body : undefined;
     const fetchedAt = this.#options.now().toISOString();
     switch (response.kind) {
       case 'ok': {
-        const parsed = response.body;
-        if (!parsed.ok) return this.#fallback(name, cached, parsed.error);
+        if (!parsed?.ok) return this.#fallback(name, cached, parsed?.error ?? this.#error(name, 'malformed'));
         const entry: CacheEntry = { key, fetchedAt, ...validators(response.headers, undefined), summary: parsed.summary };
-        return this.#store(name, entry);
+        return this.#store(name, entry, parsed.stored);
       }
       case 'not-modified':
         if (!cached) return this.#fallback(name, undefined, this.#error(name, 'http', 304));
@@ -263,9 +262,10 @@ export class RegistryClient implements CachingRegistry {
     }
   }
 
-  async #store(name: string, entry: CacheEntry): Promise<RegistryResult> {
+  /** `stored`: the summary's stored form when it is at hand already (summaryThread.ts). */
+  async #store(name: string, entry: CacheEntry, stored?: string): Promise<RegistryResult> {
     this.#remember(name, entry);
-    await this.#cache?.write(entry);
+    await this.#cache?.write(entry, stored);
     // It exists (again): a 404 remembered on disk is over.
     this.#missing?.record(name, undefined, this.#options.now().getTime(), this.#options.freshMs);
     return this.#answer(entry, false);
