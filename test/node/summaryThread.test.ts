@@ -11,7 +11,7 @@ import type { BodySink } from '../../server/src/node/httpGet';
 import { summarizeChunks } from '../../server/src/node/packumentStream';
 import { encodeSummary } from '../../server/src/node/summaryCodec';
 import { SUMMARY_WORKER_FILE, SummaryThread, inThreadSink, type PackumentResult } from '../../server/src/node/summaryThread';
-import { PACKUMENTS, SCENARIOS } from './helpers';
+import { PACKUMENTS, SCENARIOS, tempDir } from './helpers';
 
 const RECORDED = [
   ...readdirSync(PACKUMENTS).map((file) => join(PACKUMENTS, file)),
@@ -142,4 +142,19 @@ test('an abandoned document is dropped by the worker and does not hold the threa
   assert.equal(worker.busy, 0);
   const next = await feed(worker.sink('ms'), readFileSync(join(PACKUMENTS, 'ms.json')), 4096);
   assert.ok(next.ok);
+});
+
+test('the worker writes files whole for the disk cache, and a write it never acknowledged is done on the calling thread', async (t) => {
+  const dir = await tempDir(t);
+  const worker = new SummaryThread(SUMMARY_WORKER_FILE);
+  const file = join(dir, 'nested', 'entry.json');
+  assert.equal(await worker.writeFile(file, `${file}.tmp`, '{"written":"by the worker"}'), undefined);
+  assert.equal(readFileSync(file, 'utf8'), '{"written":"by the worker"}');
+  assert.equal(await worker.writeFile(join(dir, 'nested'), join(dir, 'nested.tmp'), 'x'), 'EISDIR', 'the error code, never a throw');
+  const pending = worker.writeFile(join(dir, 'late.json'), join(dir, 'late.json.tmp'), 'late');
+  await worker.close();
+  assert.equal(await pending, undefined);
+  assert.equal(readFileSync(join(dir, 'late.json'), 'utf8'), 'late');
+  assert.equal(await worker.writeFile(join(dir, 'after.json'), join(dir, 'after.json.tmp'), 'after'), undefined);
+  assert.equal(readFileSync(join(dir, 'after.json'), 'utf8'), 'after');
 });

@@ -9,7 +9,7 @@
  * reader as the wire format): a damaged file is removed and reported absent.
  */
 import * as fs from 'node:fs';
-import { writeFileNow } from './fileWriter';
+import { writeFileNow } from './wholeFile';
 import { join } from 'node:path';
 import { advisoryKey } from '../core/advisories/match';
 import type { Advisory } from '../core/advisories/types';

@@ -9,7 +9,7 @@
  * summaries' folder may claim otherwise.
  */
 import * as fs from 'node:fs';
-import { writeFileNow } from './fileWriter';
+import { writeFileNow } from './wholeFile';
 import { join } from 'node:path';
 import { sha256, tempName } from './diskCache';
 

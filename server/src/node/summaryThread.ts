@@ -7,8 +7,10 @@
  * decodes that exactly as it decodes a cache entry, so a cold run and a warm one see the same summary,
  * and hands the text to the disk cache as it is instead of encoding it again.
  *
+ * The same worker writes the disk cache's files (fileWriter.ts), so a run keeps one extra thread.
+ *
  * Where no worker can run (the file is missing, threads are forbidden, the worker dies), bodies are
- * summarised on the calling thread as before: the same answers, only slower.
+ * summarised and files written on the calling thread: the same answers, only slower.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import type { PackageSummary, RegistryError } from '../core/registry/types';
 import type { BodySink } from './httpGet';
 import { packumentSink } from './packumentStream';
 import { decodeSummary } from './summaryCodec';
+import { writeFileNow, type WriteOutcome } from './wholeFile';
 
 /** A summary, with its stored form when it came from the worker (the disk cache writes that as is). */
 export type PackumentResult = { ok: true; summary: PackageSummary; stored?: string } | { ok: false; error: RegistryError };
@@ -30,6 +33,7 @@ const LOW_WATER = 2 * MB;
 const POOL_BUFFER = 64 * 1024;
 
 type Outbound =
+  | { op: 'written'; id: number; error?: string }
   | { op: 'consumed'; bytes: number; buffer?: ArrayBuffer }
   | { op: 'stop'; id: number }
   | { op: 'done'; id: number; stored?: string; error?: RegistryError };
@@ -59,6 +63,7 @@ function fromStored(name: string, reply: { stored?: string; error?: RegistryErro
 export class SummaryThread {
   readonly #worker: Worker;
   readonly #jobs = new Map<number, Job>();
+  readonly #writes = new Map<number, { file: string; temp: string; text: string; resolve: (outcome: WriteOutcome) => void }>();
   #nextId = 0;
   #outstanding = 0;
   #drained: Array<() => void> = [];
@@ -81,9 +86,20 @@ export class SummaryThread {
     return !this.#dead;
   }
 
-  /** Documents started and not yet answered or abandoned. */
+  /** Documents started and not yet answered or abandoned, and files not yet written. */
   get busy(): number {
-    return this.#jobs.size;
+    return this.#jobs.size + this.#writes.size;
+  }
+
+  /** Writes `text` to `file` whole, through `temp` (see wholeFile.ts), on the worker. */
+  writeFile(file: string, temp: string, text: string): Promise<WriteOutcome> {
+    if (this.#dead) return Promise.resolve(writeFileNow(file, temp, text));
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#writes.set(id, { file, temp, text, resolve });
+      this.#worker.ref();
+      this.#worker.postMessage({ op: 'write', id, file, temp, text });
+    });
   }
 
   /** A body sink whose work happens on the worker; in-thread once the worker is gone. */
@@ -143,6 +159,13 @@ export class SummaryThread {
       if (this.#outstanding <= LOW_WATER) this.#release();
       return;
     }
+    if (message.op === 'written') {
+      const write = this.#writes.get(message.id);
+      this.#writes.delete(message.id);
+      this.#idle();
+      write?.resolve(message.error);
+      return;
+    }
     const job = this.#jobs.get(message.id);
     if (!job) return;
     if (message.op === 'stop') {
@@ -155,7 +178,7 @@ export class SummaryThread {
   }
 
   #idle(): void {
-    if (this.#jobs.size === 0 && !this.#dead) this.#worker.unref();
+    if (this.busy === 0 && !this.#dead) this.#worker.unref();
   }
 
   #release(): void {
@@ -173,6 +196,11 @@ export class SummaryThread {
       this.#jobs.delete(id);
       job.stopped = true;
       job.resolve?.(lost(job.name, 'its reader thread stopped'));
+    }
+    // Files it was asked to write and may not have: written here (rewriting one it did write is harmless).
+    for (const [id, write] of this.#writes) {
+      this.#writes.delete(id);
+      write.resolve(writeFileNow(write.file, write.temp, write.text));
     }
   }
 }

@@ -4,20 +4,26 @@
  * as the summary's stored form (summaryCodec.ts), which is both what the disk cache writes and the
  * cheapest shape to post: one string instead of an object graph the receiving thread must rebuild.
  *
+ * It also writes files for fileWriter.ts, synchronously: a busy disk then delays only the acknowledgement.
+ *
  * Messages in:  { op: 'start', id, name } · { op: 'chunk', id, bytes } · { op: 'end', id } · { op: 'drop', id }
- * Messages out: { op: 'consumed', bytes } · { op: 'stop', id } · { op: 'done', id, stored } · { op: 'done', id, error }
+ *               · { op: 'write', id, file, temp, text }
+ * Messages out: { op: 'consumed', bytes, buffer } · { op: 'stop', id } · { op: 'done', id, stored } · { op: 'done', id, error }
+ *               · { op: 'written', id, error }
  */
 import { parentPort } from 'node:worker_threads';
 import type { SummarizeResult } from '../core/registry/summarize';
 import type { BodySink } from './httpGet';
 import { packumentSink } from './packumentStream';
 import { encodeSummary } from './summaryCodec';
+import { writeFileNow } from './wholeFile';
 
 type Inbound =
   | { op: 'start'; id: number; name: string }
   | { op: 'chunk'; id: number; bytes: Uint8Array }
   | { op: 'end'; id: number }
-  | { op: 'drop'; id: number };
+  | { op: 'drop'; id: number }
+  | { op: 'write'; id: number; file: string; temp: string; text: string };
 
 interface Job {
   sink: BodySink<SummarizeResult>;
@@ -74,6 +80,9 @@ function receive(message: Inbound): void {
       return;
     case 'drop':
       jobs.delete(message.id);
+      return;
+    case 'write':
+      parentPort?.postMessage({ op: 'written', id: message.id, error: writeFileNow(message.file, message.temp, message.text) });
   }
 }
 
