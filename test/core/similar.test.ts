@@ -5,8 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { FuzzyIndex, osaDistance } from '../../server/src/core/similar/fuzzyIndex';
-import { HighImpactIndex, type NameMatch } from '../../server/src/core/similar/highImpact';
+import { HighImpactIndex, type NameLookup, type NameMatch } from '../../server/src/core/similar/highImpact';
+import { buildTables, decodeTables, encodeTables, TableLookup } from '../../server/src/core/similar/nameTables';
+import { glyphName, isGlyph, plainName, splitScope } from '../../server/src/core/similar/names';
+import { highImpactIndex } from '../../server/src/node/highImpact';
+import { NAMES, TABLES } from '../../server/src/node/highImpactData';
+import { highImpactModule } from '../../server/src/node/highImpactModule';
+import { MapLookup, PigeonholeIndex } from './similarReference';
 
 const DISTANCES: Array<[string, string, number, number]> = [
   ['react', 'react', 2, 0],
@@ -46,12 +55,55 @@ function levenshtein(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+const sortedEntries = <K>(map: ReadonlyMap<K, number>): Array<[K, number]> => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+// Budgets by length: npm's (1 edit from 5 characters, 2 from 10) and one that is not monotone.
+const BUDGETS: Array<[string, (length: number) => number]> = [
+  ['by length', (length) => (length >= 10 ? 2 : length >= 5 ? 1 : 0)],
+  ['not monotone', (length) => (length % 3 === 0 ? 0 : length % 3 === 1 ? 2 : 1)],
+];
+for (const [name, budget] of BUDGETS) {
+  test(`FuzzyIndex finds what the pigeonhole map finds, budget ${name}`, () => {
+    const next = random(3);
+    const word = (length: number): string => Array.from({ length }, () => 'abc'[Math.floor(next() * 3)]).join('');
+    const texts = Array.from({ length: 300 }, () => word(1 + Math.floor(next() * 12)));
+    const text = (id: number): string => texts[id] as string;
+    const index = new FuzzyIndex(FuzzyIndex.tables(texts.keys(), text), text, budget);
+    const reference = new PigeonholeIndex(new Map(texts.entries()), budget);
+    for (let q = 0; q < 400; q++) {
+      const query = q % 2 === 0 ? word(1 + Math.floor(next() * 13)) : text(q >> 1).slice(1, 2) + text(q >> 1).slice(0, 1) + text(q >> 1).slice(2);
+      assert.deepEqual(sortedEntries(index.near(query)), sortedEntries(reference.near(query)), query);
+    }
+  });
+}
+
+const GLYPHS: Array<[string, string, boolean]> = [
+  ['lodash', 'lodash', true],
+  ['LoDash', 'lodash', true],
+  ['@types/node', 'typesnode', true],
+  ['l0dash', 'lodash', true],
+  ['lodash', 'lodas', false],
+  ['lodas', 'lodash', false],
+  ['\u212aoa', 'koa', true], // Kelvin sign: not ASCII, lower-cases to k
+  ['ko\u212a', 'kok', true],
+  ['k\u00e9', 'ke', false],
+  ['\u0130nk', 'i\u0307nk', true], // dotted capital I lower-cases to two code units
+];
+for (const [name, key, expected] of GLYPHS) {
+  test(`isGlyph(${name}, ${key}) = ${expected}, as glyphName says`, () => {
+    assert.equal(glyphName(name) === key, expected);
+    assert.equal(isGlyph(name, key), expected);
+  });
+}
+
 test('FuzzyIndex finds exactly the texts brute force finds (Levenshtein within budget, same first letter), never more', () => {
   const next = random(7);
   const word = (length: number): string => Array.from({ length }, () => 'abcde'[Math.floor(next() * 5)]).join('');
   const budget = (length: number): number => (length >= 10 ? 2 : length >= 5 ? 1 : 0);
   const texts = Array.from({ length: 400 }, () => word(3 + Math.floor(next() * 10)));
-  const index = new FuzzyIndex(texts.map((t, i) => [i, t] as const), budget);
+  const text = (id: number): string => texts[id] as string;
+  const index = new FuzzyIndex(FuzzyIndex.tables(texts.keys(), text), text, budget);
+  const reference = new PigeonholeIndex(new Map(texts.entries()), budget);
   for (let q = 0; q < 300; q++) {
     // Queries near list entries (a few random edits) and unrelated ones.
     let query = q % 2 === 0 ? (texts[Math.floor(next() * texts.length)] as string) : word(3 + Math.floor(next() * 10));
@@ -59,7 +111,8 @@ test('FuzzyIndex finds exactly the texts brute force finds (Levenshtein within b
       const at = Math.floor(next() * query.length);
       query = next() < 0.5 ? query.slice(0, at) + word(1) + query.slice(at + 1) : query.slice(0, at) + word(1) + query.slice(at);
     }
-    const found = index.near(query, (id) => texts[id] as string);
+    const found = index.near(query);
+    assert.deepEqual(sortedEntries(found), sortedEntries(reference.near(query)), `${query}: as the pigeonhole map finds`);
     texts.forEach((text, id) => {
       const k = budget(text.length);
       const osa = osaDistance(query, text, k);
@@ -167,4 +220,97 @@ test('real list: recorded squats are found with the package they imitate; delibe
     REAL.map(([name]) => [name, index.match(name)?.intended]),
     REAL.map(([name, intended]) => [name, intended]),
   );
+});
+
+/** The list as shipped (highImpactData.ts) and its tables, read the way the adapter reads them. */
+function shipped(): { names: string[]; lookup: TableLookup } {
+  const names = NAMES.split('\n');
+  const tables = decodeTables(Buffer.from(TABLES, 'base64'));
+  assert.ok(tables, 'the shipped tables decode');
+  return { names, lookup: new TableLookup(names, tables) };
+}
+
+test('shipped data: regenerating highImpactData.ts from the installed npm-high-impact gives the same bytes', async () => {
+  const names = await realList();
+  assert.deepEqual(NAMES.split('\n'), names, 'the shipped names are the installed list');
+  const same = highImpactModule(names) === readFileSync(join(__dirname, '..', '..', '..', 'server', 'src', 'node', 'highImpactData.ts'), 'utf8');
+  assert.ok(same, 'highImpactData.ts is stale: run node scripts/generate-high-impact.mjs');
+});
+
+// Names npm no longer accepts but old lists hold (upper case, non-ASCII), a repeat, odd scopes.
+const ODD = ['JSONStream', 'jsonstream', 'K\u212aoa', '\u0130nk', 'lodash', 'lodash', 'l0dash', '@a/b', '@/x', '@', '@scope', '@Types/Node', 'express-session', '@my/express-session'];
+const ODD_QUERIES = [...ODD, 'jsonStream', 'kkoa', 'i\u0307nk', 'lodahs', 'l0dahs', 'LODASH', '@a/bb', '@aa/b', '@b/a', 'express-sesion', 'expressession', '@types/node', '@my/express-sesion', 'my-express-session', ''];
+
+test('tables built at run time answer like the maps for odd lists (case, non-ASCII, repeats, odd scopes)', () => {
+  const fast = new TableLookup(ODD, buildTables(ODD));
+  const reference = new MapLookup(ODD);
+  assert.equal(fast.size, reference.size);
+  for (const query of ODD_QUERIES) {
+    for (const [question, ask] of QUESTIONS) assert.deepEqual(ask(fast, query), ask(reference, query), `${question}(${query})`);
+    assert.deepEqual(new HighImpactIndex(ODD).match(query), new HighImpactIndex(ODD, reference).match(query), `match(${query})`);
+  }
+});
+
+test('tables: encoded and decoded unchanged; bytes in another format are refused', () => {
+  const tables = buildTables([...LIST, 'lodash', '@azure/core-auth']);
+  assert.deepEqual(decodeTables(encodeTables(tables)), tables);
+  assert.equal(decodeTables(Uint8Array.of(9, 0, 0, 0)), undefined);
+  assert.equal(decodeTables(encodeTables(tables).slice(0, 40)), undefined);
+});
+
+/**
+ * Slips and tricks applied at a seeded place (`at` < length, `char` from a typist's alphabet): every
+ * list name is asked about as itself and as three of these, in turn.
+ */
+const VARIANTS: Array<[string, (name: string, at: number, char: string) => string]> = [
+  ['deletion', (n, at) => n.slice(0, at) + n.slice(at + 1)],
+  ['insertion', (n, at, c) => n.slice(0, at) + c + n.slice(at)],
+  ['substitution', (n, at, c) => n.slice(0, at) + c + n.slice(at + 1)],
+  ['swap', (n, at) => n.slice(0, at) + n.slice(at + 1, at + 2) + n.slice(at, at + 1) + n.slice(at + 2)],
+  ['first two swapped', (n) => n.slice(1, 2) + n.slice(0, 1) + n.slice(2)],
+  ['two edits', (n, at, c) => n.slice(0, at) + c + n.slice(at + 2, -1) + c],
+  ['scope dropped or added', (n) => splitScope(n)?.bare ?? `@${n}/${n}`],
+  ['scope edited', (n, at, c) => {
+    const parts = splitScope(n);
+    return parts ? `@${parts.scope.slice(0, at) + c + parts.scope.slice(at)}/${parts.bare}` : `@${c}${n}/${n}`;
+  }],
+  ['case and separators', (n, at) => n.slice(0, at).toUpperCase() + n.slice(at).replace(/[-.]/g, '_')],
+  ['look-alike digits', (n) => n.replace(/o/g, '0').replace(/l/g, '1')],
+  ['js/node affix', (n, at) => (at % 2 === 0 ? `${n}.js` : `node-${n}`)],
+];
+// Mostly what npm names are made of, plus upper case and non-ASCII (Kelvin sign: lower-cases to k).
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-._abcdeilnorstAZé\u212a';
+
+/** What a lookup answers about a query, per question the rules ask. */
+const QUESTIONS: Array<[string, (lookup: NameLookup, query: string) => unknown]> = [
+  ['idOf', (l, q) => l.idOf(q)],
+  ['ownsScope', (l, q) => l.ownsScope(splitScope(q)?.scope ?? q)],
+  ['withGlyph', (l, q) => [...l.withGlyph(glyphName(q))].sort((a, b) => a - b)],
+  ['withBare', (l, q) => [...l.withBare(q.toLowerCase())].sort((a, b) => a - b)],
+  ['nearUnscoped', (l, q) => sortedEntries(l.nearUnscoped(plainName(q)))],
+  ['nearScopes', (l, q) => sortedEntries(l.nearScopes(plainName(splitScope(q)?.scope ?? q)))],
+];
+
+test('shipped tables answer every question exactly as maps built from the names do (every name and three variants of it)', async () => {
+  const { names, lookup } = shipped();
+  const reference = new MapLookup(names);
+  const fast = await highImpactIndex();
+  const slow = new HighImpactIndex(names, reference);
+  assert.equal(lookup.size, reference.size);
+  const next = random(11);
+  const differences: string[] = [];
+  let asked = 0;
+  for (const [index, name] of names.entries()) {
+    const variants = [0, 1, 2].map((i) => VARIANTS[(3 * index + i) % VARIANTS.length] as (typeof VARIANTS)[number]);
+    for (const [variant, edit] of [['itself', (n: string) => n] as const, ...variants]) {
+      const query = edit(name, Math.floor(next() * name.length), ALPHABET[Math.floor(next() * ALPHABET.length)] as string);
+      asked++;
+      for (const [question, ask] of QUESTIONS) {
+        if (!isDeepStrictEqual(ask(lookup, query), ask(reference, query))) differences.push(`${question}(${query}) [${variant} of ${name}]`);
+      }
+      if (!isDeepStrictEqual(fast.match(query), slow.match(query))) differences.push(`match(${query}) [${variant} of ${name}]`);
+    }
+  }
+  assert.ok(asked > 60_000, `${asked} queries`);
+  assert.deepEqual(differences.slice(0, 20), []);
 });

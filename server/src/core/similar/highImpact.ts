@@ -20,7 +20,8 @@
  * Only that scope's owner can publish under it, so nobody else can squat there (@types/nodee is not a
  * trap anyone could set).
  */
-import { FuzzyIndex } from './fuzzyIndex';
+import { buildTables, TableLookup } from './nameTables';
+import { affixStems, glyphName, MIN_EDIT_LENGTH, plainName, splitScope } from './names';
 
 export type Technique = 'separators' | 'scope' | 'homoglyph' | 'affix' | 'missing-scope' | 'scope-name' | 'scope-typo' | 'edit';
 
@@ -34,51 +35,32 @@ export interface NameMatch {
   rank: number;
 }
 
-/** Shortest normalised name edits are judged on: shorter names are too dense to tell typos from words. */
-export const MIN_EDIT_LENGTH = 5;
-/** From this normalised length on, two edits count as a typo. */
-export const TWO_EDIT_LENGTH = 10;
-/** What is left after removing a js/node affix must be this long to still name something (d3.js). */
-const MIN_AFFIX_STEM = 2;
+/**
+ * What the rules below ask of the list, by position (a repeated name counts at its first position only).
+ * Apart so the tables can be precomputed (nameTables.ts) and checked against plain maps in the tests.
+ */
+export interface NameLookup {
+  /** How many distinct names. */
+  readonly size: number;
+  /** The position of `name`. */
+  idOf(name: string): number | undefined;
+  /** Whether a listed name is in this scope. */
+  ownsScope(scope: string): boolean;
+  /** Names whose glyphName is `key`. */
+  withGlyph(key: string): readonly number[];
+  /** Scoped names, except @types ones, whose bare name is `key`. */
+  withBare(key: string): readonly number[];
+  /** Listed scopes whose plainName is within its edit budget of `key`, as scope → distance. */
+  nearScopes(key: string): Map<string, number>;
+  /** Unscoped names whose plainName is within its edit budget of `key`, as position → distance. */
+  nearUnscoped(key: string): Map<number, number>;
+  /** plainName of the name at this position. */
+  plain(id: number): string;
+}
+
 /** A bare name must be this long, and contain a separator, to be distinctive without its scope. */
 const MIN_BARE_LENGTH = 8;
-/** Bare names of @types packages are the typed packages' own names, never a squat on them. */
-const NO_BARE_MATCH_SCOPES = new Set(['types']);
-
-const PREFIXES = ['node', 'js'];
-const SUFFIXES = ['js', 'node'];
 const SEPARATORS = /[-_.]/;
-
-/** Lower case, with the scope marker and separators dropped: the name as it is read aloud. */
-export function plainName(name: string): string {
-  return name.toLowerCase().replace(/[@/_.-]/g, '');
-}
-
-/** plainName with look-alike digits read as letters (0→o, 1→l): the name as it looks. */
-export function glyphName(name: string): string {
-  return plainName(name).replace(/0/g, 'o').replace(/1/g, 'l');
-}
-
-/** `key` without a js/node prefix, a js/node suffix, or both (each leaving a stem): the names it decorates. */
-export function affixStems(key: string): string[] {
-  const prefix = PREFIXES.find((p) => key.startsWith(p) && key.length - p.length >= MIN_AFFIX_STEM);
-  const suffix = SUFFIXES.find((s) => key.endsWith(s) && key.length - s.length >= MIN_AFFIX_STEM);
-  const stems: string[] = [];
-  if (prefix) stems.push(key.slice(prefix.length));
-  if (suffix) stems.push(key.slice(0, key.length - suffix.length));
-  if (prefix && suffix && key.length - prefix.length - suffix.length >= MIN_AFFIX_STEM) stems.push(key.slice(prefix.length, key.length - suffix.length));
-  return stems;
-}
-
-function editBudget(length: number): number {
-  return length >= TWO_EDIT_LENGTH ? 2 : length >= MIN_EDIT_LENGTH ? 1 : 0;
-}
-
-function splitScope(name: string): { scope: string; bare: string } | undefined {
-  if (!name.startsWith('@')) return undefined;
-  const slash = name.indexOf('/');
-  return slash > 1 ? { scope: name.slice(1, slash), bare: name.slice(slash + 1) } : undefined;
-}
 
 /** Names that differ only in digits are versions or editions of one another (mkdirp2, oauth1/oauth2). */
 function digitsOnly(a: string, b: string): boolean {
@@ -95,61 +77,37 @@ function extends_(name: string, other: string): boolean {
 }
 
 export class HighImpactIndex {
-  private readonly names: readonly string[];
-  /** Name → its position in the list. */
-  private readonly ids = new Map<string, number>();
-  private readonly byGlyph = new Map<string, number[]>();
-  private readonly plain: string[];
-  /** Unscoped names only: edits are judged between unscoped names. */
-  private readonly byEdit: FuzzyIndex;
-  private readonly byBare = new Map<string, number[]>();
-  private readonly scopeIds = new Map<string, number>();
-  private readonly scopes: string[] = [];
-  private readonly byScope: FuzzyIndex;
+  private readonly lookup: NameLookup;
 
-  /** `names`: most popular first (npm-high-impact's order); a repeated name keeps its first place. */
-  constructor(names: readonly string[]) {
-    this.names = names;
-    this.plain = names.map(plainName);
-    const unscoped: Array<readonly [number, string]> = [];
-    names.forEach((name, id) => {
-      if (this.ids.has(name)) return;
-      this.ids.set(name, id);
-      add(this.byGlyph, glyphName(name), id);
-      const parts = splitScope(name);
-      if (!parts) {
-        unscoped.push([id, this.plain[id] as string]);
-        return;
-      }
-      if (!this.scopeIds.has(parts.scope)) {
-        this.scopeIds.set(parts.scope, this.scopes.length);
-        this.scopes.push(parts.scope);
-      }
-      if (!NO_BARE_MATCH_SCOPES.has(parts.scope)) add(this.byBare, parts.bare, id);
-    });
-    this.byEdit = new FuzzyIndex(unscoped, editBudget);
-    this.byScope = new FuzzyIndex(
-      this.scopes.map((scope, id) => [id, plainName(scope)] as const),
-      editBudget,
-    );
+  /**
+   * `names`: most popular first (npm-high-impact's order); a repeated name keeps its first place.
+   * `lookup`: their tables, when precomputed; built from `names` otherwise.
+   */
+  constructor(
+    private readonly names: readonly string[],
+    lookup?: NameLookup,
+  ) {
+    this.lookup = lookup ?? new TableLookup(names, buildTables(names));
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.lookup.size;
   }
 
   has(name: string): boolean {
-    return this.ids.has(name);
+    return this.lookup.idOf(name) !== undefined;
   }
 
   /** The high-impact package `name` imitates, or undefined when it imitates none (or is one). */
   match(name: string): NameMatch | undefined {
-    if (this.ids.has(name)) return undefined;
+    // A listed name is among those with its glyph form: one search answers both questions.
+    const sameGlyph = this.lookup.withGlyph(glyphName(name));
+    if (sameGlyph.some((id) => this.names[id] === name)) return undefined;
     const parts = splitScope(name);
     // Only the owner of a scope can publish in it: a scope that owns listed packages cannot be squatted.
-    if (parts && this.scopeIds.has(parts.scope)) return undefined;
+    if (parts && this.lookup.ownsScope(parts.scope)) return undefined;
     return (
-      this.best(this.byGlyph.get(glyphName(name)) ?? [], (id) => ({ technique: this.spelling(name, id), distance: 0 })) ??
+      this.best(sameGlyph, (id) => ({ technique: this.spelling(name, id), distance: 0 })) ??
       this.affixed(plainName(name)) ??
       (parts ? this.scoped(parts) : (this.unscoped(name) ?? this.edited(name)))
     );
@@ -159,31 +117,31 @@ export class HighImpactIndex {
   private spelling(name: string, id: number): Technique {
     const other = this.names[id] as string;
     if (name.startsWith('@') !== other.startsWith('@')) return 'scope';
-    return plainName(name) === (this.plain[id] as string) ? 'separators' : 'homoglyph';
+    return plainName(name) === this.lookup.plain(id) ? 'separators' : 'homoglyph';
   }
 
   /** The name is a listed one with js/node added (jquery.js, nodemailer-js, mssql-node). */
   private affixed(key: string): NameMatch | undefined {
-    const ids = affixStems(key).flatMap((stem) => this.byGlyph.get(stem) ?? []);
+    const ids = affixStems(key).flatMap((stem) => this.lookup.withGlyph(stem));
     return this.best(ids, () => ({ technique: 'affix', distance: 0 }));
   }
 
   /** An unscoped name that is a listed scoped package's distinctive bare name (the @azure campaign). */
   private unscoped(name: string): NameMatch | undefined {
     if (name.length < MIN_BARE_LENGTH || !SEPARATORS.test(name)) return undefined;
-    return this.best(this.byBare.get(name.toLowerCase()) ?? [], () => ({ technique: 'missing-scope', distance: 0 }));
+    return this.best(this.lookup.withBare(name.toLowerCase()), () => ({ technique: 'missing-scope', distance: 0 }));
   }
 
   /** A scope nobody on the list owns: named after the package itself, or misspelling a listed scope. */
   private scoped({ scope, bare }: { scope: string; bare: string }): NameMatch | undefined {
-    const bareId = this.ids.get(bare);
-    if (bareId !== undefined && !bare.startsWith('@') && sameStem(plainName(scope), this.plain[bareId] as string)) {
+    const bareId = this.lookup.idOf(bare);
+    if (bareId !== undefined && !bare.startsWith('@') && sameStem(plainName(scope), this.lookup.plain(bareId))) {
       return this.best([bareId], () => ({ technique: 'scope-name', distance: 0 }));
     }
     const ids: number[] = [];
     let distance = Number.POSITIVE_INFINITY;
-    for (const [scopeId, d] of this.byScope.near(plainName(scope), (id) => plainName(this.scopes[id] as string))) {
-      const id = this.ids.get(`@${this.scopes[scopeId] as string}/${bare}`);
+    for (const [listed, d] of this.lookup.nearScopes(plainName(scope))) {
+      const id = this.lookup.idOf(`@${listed}/${bare}`);
       if (id === undefined) continue;
       ids.push(id);
       distance = Math.min(distance, d);
@@ -195,9 +153,10 @@ export class HighImpactIndex {
     const key = plainName(name);
     if (key.length < MIN_EDIT_LENGTH) return undefined;
     const lower = name.toLowerCase();
-    const near = [...this.byEdit.near(key, (id) => this.plain[id] as string)].filter(([id, distance]) => {
+    const near = [...this.lookup.nearUnscoped(key)].filter(([id, distance]) => {
       const other = (this.names[id] as string).toLowerCase();
-      return !digitsOnly(key, this.plain[id] as string) && !extends_(lower, other) && !extends_(other, lower) && typoInWord(lower, other, distance);
+      const plain = this.lookup.plain(id);
+      return !digitsOnly(key, plain) && !extends_(lower, other) && !extends_(other, lower) && typoInWord(lower, other, distance);
     });
     if (near.length === 0) return undefined;
     const closest = Math.min(...near.map(([, d]) => d));
@@ -231,10 +190,4 @@ function typoInWord(name: string, intended: string, distance: number): boolean {
 function sameStem(scopeKey: string, bareKey: string): boolean {
   const stems = (key: string): string[] => [key, ...affixStems(key)];
   return stems(scopeKey).some((a) => stems(bareKey).includes(a));
-}
-
-function add(map: Map<string, number[]>, key: string, id: number): void {
-  const list = map.get(key);
-  if (list) list.push(id);
-  else map.set(key, [id]);
 }
