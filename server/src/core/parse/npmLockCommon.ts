@@ -141,25 +141,35 @@ export function sourceOfResolved(resolved: string, name: string): LockSource {
 }
 
 export function hasRegistryLayout(url: string, name: string): boolean {
-  const dash = url.lastIndexOf('/-/');
-  if (dash === -1) return false;
-  // Exact spelling (the usual case): `…/<name>/-/<unscoped>-<version>.tgz`.
+  return hasExactLayout(url, name) || hasLooseLayout(url, name);
+}
+
+/**
+ * The usual spelling, `…/<name>/-/<unscoped>-<version>.tgz` with nothing after the file name. It runs
+ * once per locked package, so the separators are found character by character rather than with
+ * `lastIndexOf`: the file name starts after the last `/`, so that `/` must be the end of `/-/`.
+ */
+function hasExactLayout(url: string, name: string): boolean {
+  const n = url.length;
+  if (n < 4 || url.charCodeAt(n - 4) !== 46 || url.charCodeAt(n - 3) !== 116 || url.charCodeAt(n - 2) !== 103 || url.charCodeAt(n - 1) !== 122) return false;
+  let slash = n - 5;
+  while (slash >= 0 && url.charCodeAt(slash) !== 47) slash--;
+  const dash = slash - 2;
+  if (dash < 1 || url.charCodeAt(dash) !== 47 || url.charCodeAt(dash + 1) !== 45) return false;
   const nameAt = dash - name.length;
   const unscopedAt = name.charCodeAt(0) === 64 ? name.indexOf('/') + 1 : 0;
-  const fileAt = dash + 3;
-  const afterName = fileAt + name.length - unscopedAt;
-  if (
+  return (
     nameAt > 0 &&
     url.charCodeAt(nameAt - 1) === 47 &&
     url.startsWith(name, nameAt) &&
-    url.startsWith(unscopedAt === 0 ? name : name.slice(unscopedAt), fileAt) &&
-    url.charCodeAt(afterName) === 45 &&
-    url.endsWith('.tgz') &&
-    url.indexOf('/', fileAt) === -1
-  ) {
-    return true;
-  }
-  // Otherwise: another case, an encoded scope (`@scope%2fname`), or a query or fragment.
+    url.startsWith(unscopedAt === 0 ? name : name.slice(unscopedAt), slash + 1) &&
+    url.charCodeAt(slash + 1 + name.length - unscopedAt) === 45
+  );
+}
+
+/** Another case, an encoded scope (`@scope%2fname`), or a query or fragment. */
+function hasLooseLayout(url: string, name: string): boolean {
+  const unscopedAt = name.charCodeAt(0) === 64 ? name.indexOf('/') + 1 : 0;
   const cut = url.search(/[?#]/);
   const path = cut === -1 ? url : url.slice(0, cut);
   const at = path.lastIndexOf('/-/');

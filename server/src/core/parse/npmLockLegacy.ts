@@ -8,7 +8,7 @@
 import type { OffsetRange } from '../finding';
 import type { LockedPackage, LockSource } from '../lockfile/types';
 import { isRecord, isSemverVersion, sourceOfResolved, type ProblemList } from './npmLockCommon';
-import type { EntryKeys } from './npmLockJson';
+import type { EntryKeys } from './npmLockKeys';
 import type { ReadResult } from './npmLockPackages';
 
 interface Scope {

@@ -7,13 +7,13 @@
  * workspace folder, whose declared dependencies npm installs.
  */
 import type { OffsetRange } from '../finding';
-import type { LockedDependency, LockedPackage, LockImporter, LockSource } from '../lockfile/types';
-import { isRecord, isSemverVersion, sourceOfResolved, type ProblemList } from './npmLockCommon';
-import type { EntryKeys } from './npmLockJson';
+import type { LockedDependency, LockedPackage, LockImporter } from '../lockfile/types';
+import { isRecord, type ProblemList } from './npmLockCommon';
+import { entryProblem, lockedPackage, noFields, readFields } from './npmLockEntry';
+import type { EntryKeys } from './npmLockKeys';
+import { installedName, isInstalled, lastNested, Locations, NM } from './npmLockLocations';
 
 const FOLDER_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
-const NM = 'node_modules/';
-const SLASH_NM = '/node_modules/';
 
 export interface ReadResult {
   packages: LockedPackage[];
@@ -24,18 +24,34 @@ export function readPackages(section: Record<string, unknown>, keys: EntryKeys, 
   return new PackagesReader(section, problems).read(keys);
 }
 
+/** Edges are filled in once every location is known; until then a package's list is this shared placeholder. */
+const PENDING: number[] = [];
+
 class PackagesReader {
   private readonly packages: LockedPackage[] = [];
   private readonly locations = new Locations();
-  /** The entry each package was read from, by package index (parallel arrays: no object per package). */
-  private readonly sources: Array<Record<string, unknown>> = [];
-  /** Folders (workspace members, `file:` directories) have their devDependencies installed too. */
-  private readonly folders: boolean[] = [];
+  /**
+   * By package index, in typed arrays sized once (a large lockfile has thousands of entries): where its
+   * last `/node_modules/` is (-1: none), whether it is installed (not a folder), and where the names it
+   * depends on end in `needs`, which holds every package's back to back. The names are listed while
+   * the entry is at hand: going back to thousands of entries for them costs more than the list.
+   */
+  private readonly nested: Int32Array;
+  private readonly installed: Uint8Array;
+  private readonly needsEnd: Int32Array;
+  private readonly needs: string[] = [];
+  /** The fields of the entry being read (one object, refilled for each). */
+  private readonly fields = noFields();
+  /** Folder entries (workspace members, `file:` directories) by package index: candidate importers. */
+  private readonly folders = new Map<number, Record<string, unknown>>();
   private readonly links: Array<{ location: string; target: string; range: OffsetRange }> = [];
   /** Folder entries a link installs (workspace members, `file:` directories): importers too. */
   private readonly linked = new Set<number>();
   private readonly root: Record<string, unknown> | undefined;
   private readonly isWorkspace: (path: string) => boolean;
+
+  /** The section's keys in document order (most of them the locations of packages). */
+  private readonly inOrder: string[];
 
   constructor(
     private readonly section: Record<string, unknown>,
@@ -44,26 +60,30 @@ class PackagesReader {
     const root = section[''];
     this.root = isRecord(root) ? root : undefined;
     this.isWorkspace = workspaceMatcher(this.root?.workspaces);
+    const inOrder = (this.inOrder = Object.keys(section));
+    this.nested = new Int32Array(inOrder.length);
+    this.installed = new Uint8Array(inOrder.length);
+    this.needsEnd = new Int32Array(inOrder.length);
   }
 
   read(keys: EntryKeys): ReadResult {
-    const inOrder = Object.keys(this.section);
+    const { section, inOrder } = this;
     keys.expect(inOrder.length);
     for (let i = 0; i < inOrder.length; i++) {
       const location = inOrder[i] as string;
-      if (location !== '') this.entry(location, this.section[location], keys.rangeOf(location, i));
+      if (location !== '') this.entry(location, section[location], keys.rangeOf(location, i));
     }
+    // Links add packages after these; theirs have no entry, so no lists to resolve.
+    const fromEntries = this.packages.length;
     this.followLinks();
-    this.resolveEdges();
+    this.resolveEdges(fromEntries);
     const { root, locations } = this;
     const importers: LockImporter[] = [{ path: '', dependencies: root ? declared(root, '', locations) : topLevel(locations) }];
     // Each folder whose dependencies npm installs: workspace members, and `file:` directories it links.
-    this.folders.forEach((folder, index) => {
+    for (const [index, entry] of this.folders) {
       const pkg = this.packages[index] as LockedPackage;
-      if (folder && (pkg.source === 'workspace' || this.linked.has(index))) {
-        importers.push({ path: pkg.key, dependencies: declared(this.sources[index] as Record<string, unknown>, pkg.key, locations) });
-      }
-    });
+      if (pkg.source === 'workspace' || this.linked.has(index)) importers.push({ path: pkg.key, dependencies: declared(entry, pkg.key, locations) });
+    }
     return { packages: this.packages, importers };
   }
 
@@ -72,38 +92,37 @@ class PackagesReader {
       this.problems.entry('This lockfile entry must be an object describing the package; npm cannot read it.', range);
       return;
     }
-    if (entry.link === true) {
-      if (typeof entry.resolved !== 'string') this.problems.entry('This link entry has no "resolved" folder to point at; npm cannot read it.', range);
-      else this.links.push({ location, target: normalizeFolder(entry.resolved), range });
+    const fields = readFields(entry, this.fields);
+    if (fields.link === true) {
+      if (typeof fields.resolved !== 'string') this.problems.entry('This link entry has no "resolved" folder to point at; npm cannot read it.', range);
+      else this.links.push({ location, target: normalizeFolder(fields.resolved), range });
       return;
     }
-    const folder = !isInstalled(location);
-    const { version, name, resolved, integrity } = entry;
-    const invalid = invalidReason(entry, folder);
+    const at = location.lastIndexOf(NM);
+    const nested = lastNested(location, at);
+    const folder = !isInstalled(location, at, nested);
+    const invalid = entryProblem(fields, folder);
     if (invalid) {
       this.problems.entry(invalid, range);
       return;
     }
-    const installName = nameAt(location);
-    const pkgName = typeof name === 'string' ? name : installName;
-    const pkgVersion = typeof version === 'string' ? version : '';
-    const pkg: LockedPackage = {
-      name: pkgName,
-      version: pkgVersion,
-      source: folder ? (this.isWorkspace(location) ? 'workspace' : 'link') : sourceOf(resolved as string | undefined, pkgVersion, pkgName),
-      dev: entry.dev === true,
-      optional: entry.optional === true,
-      dependencies: [],
-      range,
-      key: location,
-    };
-    if (typeof resolved === 'string' && !folder) pkg.resolved = resolved;
-    if (typeof integrity === 'string') pkg.integrity = integrity;
+    const installName = installedName(location, at);
+    const name = typeof fields.name === 'string' ? fields.name : installName;
+    const source = folder ? (this.isWorkspace(location) ? 'workspace' : 'link') : undefined;
     const index = this.packages.length;
-    this.packages.push(pkg);
-    this.locations.set(location, index, installName);
-    this.sources.push(entry);
-    this.folders.push(folder);
+    this.packages.push(lockedPackage(fields, name, source, range, location, PENDING));
+    this.locations.set(location, index, at, installName);
+    this.nested[index] = nested;
+    this.installed[index] = folder ? 0 : 1;
+    if (folder) this.folders.set(index, entry);
+    // In the order npm installs them, which is the order of the edges.
+    const { needs } = this;
+    const { dependencies, devDependencies, optionalDependencies, peerDependencies } = fields;
+    if (dependencies !== undefined) for (const need in dependencies) needs.push(need);
+    if (folder && devDependencies !== undefined) for (const need in devDependencies) needs.push(need);
+    if (optionalDependencies !== undefined) for (const need in optionalDependencies) needs.push(need);
+    if (peerDependencies !== undefined) for (const need in peerDependencies) needs.push(need);
+    this.needsEnd[index] = needs.length;
   }
 
   /** A link installs its folder's package; one to a folder with no entry is a package of its own. */
@@ -113,87 +132,58 @@ class PackagesReader {
       let target = locations.get(link.target);
       if (target === undefined) {
         target = packages.length;
-        packages.push({ name: nameAt(link.location), version: link.target, source: 'link', dependencies: [], range: link.range, key: link.location });
+        packages.push({ name: installedName(link.location), version: link.target, source: 'link', dependencies: [], range: link.range, key: link.location });
       } else {
         this.linked.add(target);
         // A folder entry without "name" is named by the link that installs it.
         const folder = this.section[link.target];
         const pkg = packages[target];
-        if (pkg && isRecord(folder) && folder.name === undefined) pkg.name = nameAt(link.location);
+        if (pkg && isRecord(folder) && folder.name === undefined) pkg.name = installedName(link.location);
       }
       locations.set(link.location, target);
     }
   }
 
-  private resolveEdges(): void {
-    const { packages, sources, folders } = this;
-    for (let index = 0; index < sources.length; index++) {
-      const entry = sources[index] as Record<string, unknown>;
-      const { key: location, dependencies: deps } = packages[index] as LockedPackage;
+  /** The edges of the first `count` packages, those read from entries. */
+  private resolveEdges(count: number): void {
+    const { packages, needs, needsEnd, locations } = this;
+    const found: number[] = [];
+    let from = 0;
+    for (let index = 0; index < count; index++) {
+      const pkg = packages[index] as LockedPackage;
+      const to = needsEnd[index] as number;
+      if (from === to) {
+        pkg.dependencies = [];
+        continue;
+      }
       // Most packages have no node_modules of their own on the way up: their lookups go to the root's.
-      const walks = this.locations.walks(location);
-      this.edges(entry.dependencies, location, walks, deps);
-      if (folders[index]) this.edges(entry.devDependencies, location, walks, deps);
-      this.edges(entry.optionalDependencies, location, walks, deps);
-      this.edges(entry.peerDependencies, location, walks, deps);
-    }
-  }
-
-  private edges(list: unknown, location: string, walks: boolean, deps: number[]): void {
-    if (list === undefined) return;
-    const { locations } = this;
-    for (const name in list as Record<string, unknown>) {
-      const target = walks ? locations.resolve(location, name) : locations.top[name];
-      if (target !== undefined && !deps.includes(target)) deps.push(target);
+      const scopes = locations.scopesFrom(pkg.key, this.nested[index], this.installed[index] === 1);
+      // `found` is reused for every package (emptying it would give back its storage): its first `count`.
+      let count = 0;
+      for (; from < to; from++) {
+        const target = locations.lookup(scopes, needs[from] as string);
+        if (target !== undefined && !foundBefore(found, count, target)) found[count++] = target;
+      }
+      pkg.dependencies = found.slice(0, count);
     }
   }
 }
 
-function invalidReason(entry: Record<string, unknown>, folder: boolean): string | undefined {
-  const { version, name, resolved, integrity, dependencies, optionalDependencies, peerDependencies } = entry;
-  if (typeof version !== 'string' && (version !== undefined || !folder)) {
-    return version === undefined ? 'This lockfile entry has no "version"; npm cannot install it as written.' : 'The "version" of this lockfile entry must be a string.';
-  }
-  if (notString(name) || notString(resolved) || notString(integrity)) return 'The "name", "resolved" and "integrity" of a lockfile entry must be strings.';
-  if (notMap(dependencies) || notMap(optionalDependencies) || notMap(peerDependencies) || (folder && notMap(entry.devDependencies))) {
-    return 'The dependency lists of a lockfile entry must be objects mapping names to ranges.';
-  }
-  return undefined;
-}
-
-function notString(value: unknown): boolean {
-  return value !== undefined && typeof value !== 'string';
-}
-
-function notMap(value: unknown): boolean {
-  return value !== undefined && !isRecord(value);
-}
-
-function isInstalled(location: string): boolean {
-  return location.startsWith(NM) || location.includes(SLASH_NM);
-}
-
-/** The name a path installs: what follows its last `node_modules/`. */
-function nameAt(location: string): string {
-  const at = location.lastIndexOf(NM);
-  return at === -1 ? location.slice(location.lastIndexOf('/') + 1) : location.slice(at + NM.length);
-}
-
-/** Without `resolved` (bundled, or `omit-lockfile-registry-resolved`), a semver version is the registry's. */
-function sourceOf(resolved: string | undefined, version: string, name: string): LockSource {
-  if (resolved !== undefined) return sourceOfResolved(resolved, name);
-  return isSemverVersion(version) ? 'registry' : 'unknown';
+function foundBefore(found: number[], count: number, target: number): boolean {
+  for (let k = 0; k < count; k++) if (found[k] === target) return true;
+  return false;
 }
 
 /** The importer's declared dependencies that the lockfile resolves, with their declared spec. */
 function declared(entry: Record<string, unknown>, location: string, locations: Locations): LockedDependency[] {
   const out: LockedDependency[] = [];
   const seen = new Set<string>();
+  const scopes = locations.scopesFrom(location);
   for (const section of FOLDER_SECTIONS) {
     const deps = entry[section];
     if (!isRecord(deps)) continue;
     for (const name of Object.keys(deps)) {
-      const target = locations.resolve(location, name);
+      const target = locations.lookup(scopes, name);
       if (target === undefined || seen.has(name)) continue;
       seen.add(name);
       const spec = deps[name];
@@ -203,65 +193,14 @@ function declared(entry: Record<string, unknown>, location: string, locations: L
   return out;
 }
 
-/** No root entry (edited by hand): the root's dependencies are what its node_modules holds. */
-function topLevel(byPath: Locations): LockedDependency[] {
-  return Object.entries(byPath.top).map(([name, index]) => ({ name, package: index }));
-}
-
 /**
- * Install locations → package index, and Node's lookup over them: `<dir>/node_modules/<name>` from the
- * package's folder up to the root. Only folders that hold a nested node_modules are tried, so the
- * usual lookup is one map access by name.
+ * No root entry (edited by hand): the root's dependencies are what its node_modules holds, in the
+ * order of an object's keys (integer-like names first), as npm would list them.
  */
-export class Locations {
-  /** Every location but the root's own `node_modules/<name>` (those are in `top`). */
-  private readonly byPath = new Map<string, number>();
-  /**
-   * The root's `node_modules/<name>` entries, by name. A null-prototype object rather than a Map: its
-   * keys are interned, so lookups by the (interned) names `JSON.parse` produced compare by identity.
-   */
-  readonly top: Record<string, number> = Object.create(null) as Record<string, number>;
-  /** Folders (other than the root) with at least one entry in their own node_modules. */
-  private readonly parents = new Set<string>();
-
-  /** `name`: what the location installs (after its last `node_modules/`), when the caller has it. */
-  set(location: string, index: number, name?: string): void {
-    const nested = location.lastIndexOf(SLASH_NM);
-    if (nested === -1 && location.startsWith(NM)) {
-      this.top[name ?? location.slice(NM.length)] = index;
-      return;
-    }
-    this.byPath.set(location, index);
-    if (nested !== -1) this.parents.add(location.slice(0, nested));
-  }
-
-  get(location: string): number | undefined {
-    return location.startsWith(NM) && !location.includes(SLASH_NM) ? this.top[location.slice(NM.length)] : this.byPath.get(location);
-  }
-
-  /** Whether a lookup from `from` must look anywhere before the root's node_modules (the usual answer: no). */
-  walks(from: string): boolean {
-    for (let base = from; base !== ''; base = parentFolder(base)) if (this.parents.has(base)) return true;
-    return false;
-  }
-
-  resolve(from: string, name: string): number | undefined {
-    for (let base = from; base !== ''; base = parentFolder(base)) {
-      if (this.parents.has(base)) {
-        const hit = this.byPath.get(`${base}${SLASH_NM}${name}`);
-        if (hit !== undefined) return hit;
-      }
-    }
-    return this.top[name];
-  }
-}
-
-function parentFolder(location: string): string {
-  const nested = location.lastIndexOf(SLASH_NM);
-  if (nested !== -1) return location.slice(0, nested);
-  if (location.startsWith(NM)) return '';
-  const slash = location.lastIndexOf('/');
-  return slash === -1 ? '' : location.slice(0, slash);
+function topLevel(locations: Locations): LockedDependency[] {
+  const byName: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [name, index] of locations.top) byName[name] = index;
+  return Object.entries(byName).map(([name, index]) => ({ name, package: index }));
 }
 
 function normalizeFolder(path: string): string {
