@@ -388,6 +388,68 @@ test('a repeated key: the last entry wins, as with JSON.parse', () => {
   ]);
 });
 
+/** A lockfile whose values hold every character the key scan must see past: brackets, quotes, escapes. */
+const AWKWARD = {
+  name: 'awkward',
+  lockfileVersion: 3,
+  packages: {
+    '': { name: 'awkward', dependencies: { a: '^1.0.0', 'b}': '*' } },
+    'node_modules/a': {
+      version: '1.0.0',
+      license: '{[MIT"}]\\',
+      funding: [{ url: 'https://x.example/{"a"}' }, [], {}, [[{ '}': ']' }]]],
+      engines: {},
+      dependencies: { 'b}': '*', '"q"': '1' },
+    },
+    'node_modules/b}': { version: '2.0.0', description: 'line\nbreak\ttab "}{"', bin: { '{': 'x]' } },
+    'node_modules/"q"': { version: '3.0.0', os: ['!win32'], cpu: [] },
+    'node_modules/a/node_modules/b}': { version: '1.5.0', deep: JSON.parse(`${'{"x":['.repeat(2000)}1${']}'.repeat(2000)}`) },
+  },
+};
+
+test('brackets, quotes and escapes inside values, any formatting: the key ranges stay exact', () => {
+  const doc = JSON.stringify(AWKWARD);
+  const texts = {
+    pretty: JSON.stringify(AWKWARD, null, 2),
+    minified: doc,
+    tabs: JSON.stringify(AWKWARD, null, '\t'),
+    crlf: JSON.stringify(AWKWARD, null, 4).replaceAll('\n', '\r\n'),
+    inline: JSON.stringify(AWKWARD, null, 2).replace(/\n\s*/g, ' '),
+  };
+  const reference = parseNpmLock(texts.pretty).value;
+  assert.deepEqual(
+    reference.packages.map((p) => [p.key, p.version]),
+    [
+      ['node_modules/a', '1.0.0'],
+      ['node_modules/b}', '2.0.0'],
+      ['node_modules/"q"', '3.0.0'],
+      ['node_modules/a/node_modules/b}', '1.5.0'],
+    ],
+  );
+  assert.deepEqual(edges(reference, 'node_modules/a'), ['"q"@3.0.0', 'b}@1.5.0']);
+  for (const [label, text] of Object.entries(texts)) {
+    const parsed = parseNpmLock(text);
+    assert.deepEqual(parsed.problems, [], label);
+    assertRanges(text, parsed, quoted);
+    const sameExceptRanges = (lock: Lockfile) => JSON.stringify(lock, (key, value: unknown) => (key === 'range' ? undefined : value));
+    assert.equal(sameExceptRanges(parsed.value), sameExceptRanges(reference), label);
+  }
+});
+
+test('integer-like keys (listed first by JSON.parse) still get their own ranges', () => {
+  const text = '{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"},"7":{"name":"seven","version":"1.0.0"},"node_modules/b":{"version":"1.0.0"}}}';
+  const parsed = parseNpmLock(text);
+  assert.deepEqual(parsed.problems, []);
+  assert.deepEqual(
+    parsed.value.packages.map((p) => [p.key, slice(text, p.range)]),
+    [
+      ['7', '"7"'],
+      ['node_modules/a', '"node_modules/a"'],
+      ['node_modules/b', '"node_modules/b"'],
+    ],
+  );
+});
+
 test('problem messages never quote the file', () => {
   const broken = [
     V3.slice(0, 5000),
@@ -426,6 +488,13 @@ test('sources: registry layouts on any host, git, tarball, file', () => {
   for (const [url, name, source] of cases) assert.equal(sourceOfResolved(url, name), source, url);
   assert.equal(hasRegistryLayout('https://r.example/a/-/a-1.0.0.tgz', 'a'), true);
   assert.equal(hasRegistryLayout('https://r.example/a/-/a-1.0.0.tgz/x', 'a'), false);
+  // The file name is what follows the last "/", and the "/-/" before it is the one that counts.
+  assert.equal(hasRegistryLayout('https://r.example/a/-/b/-/a-1.0.0.tgz', 'a'), false);
+  assert.equal(hasRegistryLayout('https://r.example/b/-/x/a/-/a-1.0.0.tgz', 'a'), true);
+  assert.equal(hasRegistryLayout('https://r.example/@s/a/-/a-1.0.0.tgz', '@s/a'), true);
+  assert.equal(hasRegistryLayout('https://r.example/@s/a/-/s-1.0.0.tgz', '@s/a'), false);
+  assert.equal(hasRegistryLayout('a/-/a-1.0.0.tgz', 'a'), false);
+  assert.equal(hasRegistryLayout('/-/a-1.0.0.tgz', ''), false);
 });
 
 test('entries without "resolved" (omit-lockfile-registry-resolved, bundled): semver versions are registry packages', () => {
