@@ -7,17 +7,7 @@
 //   const v1 = generate(5000, 1, { lockfileVersion: 1 });  // 1 (nested "dependencies"), 2 (both)
 //
 // `graph(count, seed)` is the format-free package graph pnpm.mjs serialises too.
-
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
-export function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../generate.mjs';
 
 const WORDS = [
   'react', 'lodash', 'babel', 'core', 'utils', 'parser', 'plugin', 'loader', 'webpack', 'eslint', 'config',

@@ -7,6 +7,7 @@
 // entries sorted by key, several descriptors per entry, scoped names, `npm:` aliases, `resolved` URLs on
 // https://registry.example/ with the sha1 fragment, sha512 `integrity`, `dependencies` and
 // `optionalDependencies` whose ranges are descriptors of other entries (so every edge resolves).
+import { prng } from '../generate.mjs';
 
 const WORDS = [
   'ansi', 'array', 'babel', 'buffer', 'chalk', 'color', 'core', 'debug', 'define', 'emit', 'es', 'event', 'fast',
@@ -15,17 +16,6 @@ const WORDS = [
   'source', 'stream', 'string', 'strip', 'supports', 'through', 'to', 'type', 'utils', 'webpack', 'which', 'yargs',
 ];
 const SCOPES = ['@babel', '@types', '@jest', '@eslint', '@smithy', '@aws-sdk', '@octokit', '@rollup', '@esbuild', '@vue'];
-
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
-export function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = (random, list) => list[Math.floor(random() * list.length)];
 const int = (random, below) => Math.floor(random() * below);

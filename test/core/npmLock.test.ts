@@ -12,30 +12,12 @@ import { join } from 'node:path';
 import { parseNpmLock } from '../../server/src/core/parse/npmLock';
 import { hasRegistryLayout, MAX_ENTRY_PROBLEMS, sourceOfResolved } from '../../server/src/core/parse/npmLockCommon';
 import type { OffsetRange } from '../../server/src/core/finding';
+import { edges, importer, pkg } from '../helpers/lockfileGraph';
 import type { LockedPackage, Lockfile, ParsedLockfile } from '../../server/src/core/lockfile/types';
 
 const LOCKS = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'lockfiles', 'npm');
 const fixture = (path: string): string => readFileSync(join(LOCKS, path), 'utf8');
 const slice = (text: string, range: OffsetRange): string => text.slice(range.start, range.end);
-
-function pkg(lock: Lockfile, key: string): LockedPackage {
-  const found = lock.packages.find((p) => p.key === key);
-  assert.ok(found, `package ${key} is read`);
-  return found;
-}
-
-/** `name@version` of a package's dependencies, sorted. */
-function edges(lock: Lockfile, key: string): string[] {
-  return pkg(lock, key)
-    .dependencies.map((i) => `${lock.packages[i]?.name}@${lock.packages[i]?.version}`)
-    .sort();
-}
-
-function importer(lock: Lockfile, path: string): Map<string, { spec: string | undefined; key: string | undefined }> {
-  const found = lock.importers.find((i) => i.path === path);
-  assert.ok(found, `importer "${path}" is read`);
-  return new Map(found.dependencies.map((d) => [d.name, { spec: d.spec, key: lock.packages[d.package]?.key }]));
-}
 
 /** Every range lies in the text; every package range is its quoted key. */
 function assertRanges(text: string, parsed: ParsedLockfile, keyText: (p: LockedPackage) => string): void {

@@ -12,30 +12,13 @@ import { join } from 'node:path';
 import { parsePnpmLock } from '../../server/src/core/parse/pnpmLock';
 import { refToKey } from '../../server/src/core/parse/pnpmLockPackages';
 import type { OffsetRange } from '../../server/src/core/finding';
-import type { LockedPackage, Lockfile, ParsedLockfile } from '../../server/src/core/lockfile/types';
+import { edges, importer, pkg } from '../helpers/lockfileGraph';
+import type { ParsedLockfile } from '../../server/src/core/lockfile/types';
 
 const LOCKS = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'lockfiles', 'pnpm');
 const fixture = (path: string): string => readFileSync(join(LOCKS, path), 'utf8');
 const slice = (text: string, range: OffsetRange): string => text.slice(range.start, range.end);
 const unquote = (text: string): string => (/^'.*'$/.test(text) ? text.slice(1, -1).replaceAll("''", "'") : /^".*"$/.test(text) ? (JSON.parse(text) as string) : text);
-
-function pkg(lock: Lockfile, key: string): LockedPackage {
-  const found = lock.packages.find((p) => p.key === key);
-  assert.ok(found, `package ${key} is read`);
-  return found;
-}
-
-function edges(lock: Lockfile, key: string): string[] {
-  return pkg(lock, key)
-    .dependencies.map((i) => `${lock.packages[i]?.name}@${lock.packages[i]?.version}`)
-    .sort();
-}
-
-function importer(lock: Lockfile, path: string): Map<string, { spec: string | undefined; key: string | undefined }> {
-  const found = lock.importers.find((i) => i.path === path);
-  assert.ok(found, `importer "${path}" is read`);
-  return new Map(found.dependencies.map((d) => [d.name, { spec: d.spec, key: lock.packages[d.package]?.key }]));
-}
 
 /**
  * Every problem range lies in the text; every package range is a key: its own (v5/v6), its `packages`

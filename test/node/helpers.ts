@@ -1,6 +1,6 @@
 /** Test support for server/src/node: temp folders, small fault servers on 127.0.0.1, the fixture registry. */
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +27,14 @@ export const ROOT = ((): string => {
 
 export const PACKUMENTS = join(ROOT, 'test', 'fixtures', 'packuments');
 export const SCENARIOS = join(ROOT, 'test', 'fixtures', 'scenarios');
+
+/** Every recorded packument: the fixtures, and each scenario's registry. */
+export const RECORDED_PACKUMENTS: readonly string[] = [
+  ...readdirSync(PACKUMENTS).map((file) => join(PACKUMENTS, file)),
+  ...readdirSync(SCENARIOS, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => readdirSync(join(SCENARIOS, entry.name, 'registry')).map((file) => join(SCENARIOS, entry.name, 'registry', file))),
+].filter((file) => file.endsWith('.json'));
 
 export async function tempDir(t: TestContext, prefix = 'vigil-node-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

@@ -4,21 +4,14 @@
  * have written; failures of the worker end as clear answers, and reading pauses while it is behind.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BodySink } from '../../server/src/node/httpGet';
 import { summarizeChunks } from '../../server/src/node/packumentStream';
 import { encodeSummary } from '../../server/src/node/summaryCodec';
 import { SUMMARY_WORKER_FILE, SummaryThread, inThreadSink, type PackumentResult } from '../../server/src/node/summaryThread';
-import { PACKUMENTS, SCENARIOS, tempDir } from './helpers';
-
-const RECORDED = [
-  ...readdirSync(PACKUMENTS).map((file) => join(PACKUMENTS, file)),
-  ...readdirSync(SCENARIOS, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .flatMap((entry) => readdirSync(join(SCENARIOS, entry.name, 'registry')).map((file) => join(SCENARIOS, entry.name, 'registry', file))),
-].filter((file) => file.endsWith('.json'));
+import { PACKUMENTS, RECORDED_PACKUMENTS, tempDir } from './helpers';
 
 /** Feeds `bytes` in `size`-byte pieces through one reused buffer, as the pool does, honouring pressure. */
 async function feed(sink: BodySink<Promise<PackumentResult>>, bytes: Buffer, size: number): Promise<PackumentResult> {
@@ -41,8 +34,8 @@ function thread(t: { after: (fn: () => Promise<void>) => void }): SummaryThread 
 
 test('the worker gives the calling thread’s summary, and its stored form is the cache encoding, for every recorded document', async (t) => {
   const worker = thread(t);
-  assert.ok(RECORDED.length >= 28);
-  for (const file of RECORDED) {
+  assert.ok(RECORDED_PACKUMENTS.length >= 28);
+  for (const file of RECORDED_PACKUMENTS) {
     const bytes = readFileSync(file);
     const name = (JSON.parse(bytes.toString('utf8')) as { name: string }).name;
     const expected = summarizeChunks([bytes], name);
@@ -87,7 +80,7 @@ test('a broken document gets the same answer on the worker as on the calling thr
 
 test('a worker that stops mid-document ends that document with a clear failure; later ones are read on the calling thread', async () => {
   const worker = new SummaryThread(SUMMARY_WORKER_FILE);
-  const bytes = readFileSync(RECORDED[0] as string);
+  const bytes = readFileSync(RECORDED_PACKUMENTS[0] as string);
   const sink = worker.sink('pkg');
   sink.write(bytes.subarray(0, 100));
   await worker.close();

@@ -57,7 +57,7 @@ function fromStored(name: string, reply: { stored?: string; error?: RegistryErro
   } catch {
     summary = undefined;
   }
-  return summary && reply.stored !== undefined ? { ok: true, summary, stored: reply.stored } : lost(name, 'an internal error');
+  return summary ? { ok: true, summary, stored: reply.stored as string } : lost(name, 'an internal error');
 }
 
 export class SummaryThread {
@@ -218,12 +218,15 @@ let shared: SummaryThread | null | undefined;
 
 /** The process's summary thread, made on first use; null where none can run. */
 export function sharedSummaryThread(): SummaryThread | null {
-  if (shared === undefined || (shared && !shared.alive)) {
+  if (shared === undefined) {
     try {
-      shared = shared === undefined && existsSync(SUMMARY_WORKER_FILE) ? new SummaryThread(SUMMARY_WORKER_FILE) : null;
+      shared = existsSync(SUMMARY_WORKER_FILE) ? new SummaryThread(SUMMARY_WORKER_FILE) : null;
     } catch {
       shared = null;
     }
+  } else if (shared && !shared.alive) {
+    // Not started again: a worker that died once (say, out of memory) would likely die again.
+    shared = null;
   }
   return shared;
 }
