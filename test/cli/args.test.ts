@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { parseArgs } from '../../server/src/cli/args';
 
 const ok: Array<[string[], Record<string, unknown>]> = [
-  [['check'], { dir: '.', format: 'text', failOn: 'error', offline: false, advisories: true }],
+  [['check'], { dir: '.', format: 'text', failOn: 'error', offline: false, advisories: true, resultCache: true }],
   [['check', '--no-advisories'], { advisories: false }],
   [['check', 'app', '--format', 'json'], { dir: 'app', format: 'json' }],
   [['check', '--format=json', '--fail-on=warning'], { format: 'json', failOn: 'warning' }],
   [['check', '--registry', 'http://127.0.0.1:4873/'], { registry: 'http://127.0.0.1:4873/' }],
   [['check', '--no-cache'], { cacheDir: null }],
+  [['check', '--no-result-cache'], { resultCache: false }],
   [['check', '--cache-dir', '/tmp/c', '--offline'], { cacheDir: '/tmp/c', offline: true }],
   [['check', '--cooldown-days', '0'], { cooldownDays: 0 }],
   [['check', '--fail-on', 'never'], { failOn: 'never' }],

@@ -13,6 +13,8 @@ export interface CheckOptions {
   asOf?: Date;
   /** undefined: the default per-user cache; null: no disk cache. */
   cacheDir?: string | null;
+  /** False: analyse again even when the last result for the same project and registry data still holds (`--no-result-cache`). */
+  resultCache: boolean;
   offline: boolean;
   /** False: do not ask the registry's advisory endpoint (`--no-advisories`). */
   advisories: boolean;
@@ -60,6 +62,8 @@ Options:
                             advisories are skipped: they cannot be dated)
   --cache-dir DIR           where to cache registry summaries (default: ~/.cache/vigil)
   --no-cache                do not read or write the disk cache
+  --no-result-cache         analyse again even when the last run's result still holds (the same files,
+                            options and cached registry data, and nothing in it due to change yet)
   --offline                 use cached registry data only; never touch the network (advisories are skipped)
   --no-advisories           do not ask the registry's advisory endpoint (npm audit's bulk endpoint)
   --public-registry URL|off compare packages from other registries with URL (registry-shadowing; default:
@@ -106,7 +110,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'error', message: `unknown command "${command?.slice(0, 40)}"; try: vigil check [DIR]` };
   }
 
-  const options: CheckOptions = { command, dir: '.', format: 'text', offline: false, advisories: true, failOn: 'error' };
+  const options: CheckOptions = { command, dir: '.', format: 'text', offline: false, advisories: true, resultCache: true, failOn: 'error' };
   const seen = new Set<string>();
   const positional: string[] = [];
   for (let i = 1; i < argv.length; i++) {
@@ -174,6 +178,9 @@ function applyFlag(
     }
     case '--no-cache':
       options.cacheDir = null;
+      return undefined;
+    case '--no-result-cache':
+      options.resultCache = false;
       return undefined;
     case '--offline':
       options.offline = true;

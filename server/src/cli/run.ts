@@ -5,6 +5,7 @@
  */
 import { join, relative, resolve, sep } from 'node:path';
 import { analyze, type ProjectFile } from '../core/analyze';
+import { analyzeWithResultCache } from '../node/cachedAnalysis';
 import { DEFAULT_CONFIG } from '../core/config';
 import { SEVERITY_RANK } from '../core/finding';
 import { readLockfiles, readProjectFiles, tolerantReader, workspaceMembers, type ReadText } from '../node/projectFiles';
@@ -175,19 +176,19 @@ async function analyzeProject(options: CheckOptions, dir: string, project: Proje
   // A cooldown asked for on the command line wins over the project's files; otherwise they win.
   const config = { ...DEFAULT_CONFIG, ...(options.cooldownDays !== undefined && { cooldownDays: options.cooldownDays, cooldownExplicit: true }) };
   const highImpact = await runtime.highImpact?.();
-  const result = await analyze(
-    { files, lockfileEntries: atRoot ? 'all' : 'reachable' },
-    {
-      registry,
-      now: runtime.now(),
-      config,
-      ...(options.asOf ? { asOf: options.asOf } : {}),
-      ...(advisories && { advisories }),
-      ...(highImpact && { highImpact }),
-      ...(registry.publicRegistry && { publicRegistry: registry.publicRegistry }),
-      registryUrlFor: (name: string) => registry.registryUrlFor?.(name) ?? registry.registryUrl,
-    },
-  );
+  const input = { files, lockfileEntries: atRoot ? ('all' as const) : ('reachable' as const) };
+  const deps = {
+    registry,
+    now: runtime.now(),
+    config,
+    ...(options.asOf ? { asOf: options.asOf } : {}),
+    ...(advisories && { advisories }),
+    ...(highImpact && { highImpact }),
+    ...(registry.publicRegistry && { publicRegistry: registry.publicRegistry }),
+    registryUrlFor: (name: string) => registry.registryUrlFor?.(name) ?? registry.registryUrl,
+  };
+  const results = options.resultCache ? runtime.resultCache?.(registrySettings) : undefined;
+  const result = results ? (await analyzeWithResultCache(input, deps, results, registrySettings)).result : await analyze(input, deps);
   return buildReport(result, new Map(files.map((file) => [file.path, file.text])), registry.registryUrl);
 }
 

@@ -18,6 +18,7 @@ import { LockedProject, onEveryEntry } from './locked';
 import { resolveOne, withLockedVersion, type Pending, type ResolveContext } from './resolveOne';
 import { recordingAnswers, typosquatFindings } from './signals/typosquat';
 import type { HighImpactIndex } from './similar/highImpact';
+import { stampOf } from './elapsed';
 
 export interface ProjectFile {
   /** Project-relative path with forward slashes, e.g. "package.json" or "packages/a/package.json". */
@@ -106,7 +107,7 @@ const CONCURRENCY = 16;
 
 export async function analyze(input: AnalysisInput, deps: AnalysisDeps): Promise<AnalysisResult> {
   const now = deps.asOf ?? deps.now;
-  const result: AnalysisResult = { asOf: now.toISOString(), findings: [], errors: [], dependencies: [], notes: [], suppressed: [] };
+  const result: AnalysisResult = { asOf: stampOf(now), findings: [], errors: [], dependencies: [], notes: [], suppressed: [] };
   const project = readProject(input.files, deps.config, deps.now);
   const locked = new LockedProject(input.files);
   result.findings.push(...locked.problemFindings());

@@ -15,6 +15,7 @@ import { publishedBefore, publisherLabel, publishTimes } from './registry/histor
 import type { PackageSummary, VersionSummary } from './registry/types';
 import { parseRange, parseVersion } from './resolve';
 import { RELEASE_SIGNALS } from './signals';
+import { elapsedSince } from './elapsed';
 
 export function knownGoodPin(
   summary: PackageSummary,
@@ -26,14 +27,13 @@ export function knownGoodPin(
   avoid: (version: string) => boolean = () => false,
   unsafe: (version: VersionSummary) => boolean = () => false,
 ): Fix | undefined {
-  const cutoff = now.getTime() - config.cooldownDays * DAY_MS;
   // Each version string is parsed once here, not again on every satisfies() and every comparison of a sort.
   const parsed = new Map<VersionSummary, semver.SemVer>();
   const times = publishTimes(history);
   const eligible = history.filter((v, i) => {
     if (v.version === resolved || avoid(v.version)) return false;
     const version = parseVersion(v.version);
-    if (version === null || version.prerelease.length > 0 || !((times[i] as number) <= cutoff)) return false;
+    if (version === null || version.prerelease.length > 0 || !elapsedSince(now, times[i] as number).atLeast(config.cooldownDays * DAY_MS)) return false;
     parsed.set(v, version);
     return true;
   });

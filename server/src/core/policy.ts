@@ -8,6 +8,7 @@
 import * as semver from 'semver';
 import type { AnalysisConfig, PolicySeverity, SeverityOverrides } from './config';
 import { SIGNAL_IDS, type Finding, type OffsetRange, type SignalId } from './finding';
+import { elapsedSince } from './elapsed';
 
 export type { PolicySeverity, SeverityOverrides } from './config';
 
@@ -66,7 +67,7 @@ export interface SuppressedFinding extends Finding {
 }
 
 export function isActive(suppression: Suppression, now: Date): boolean {
-  return suppression.expiresAt === undefined || now.getTime() < suppression.expiresAt;
+  return suppression.expiresAt === undefined || !elapsedSince(now, suppression.expiresAt).atLeast(0);
 }
 
 /** Whether an active suppression covers this finding: same signal, same package, version in its range. */

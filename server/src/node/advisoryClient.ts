@@ -124,6 +124,26 @@ export class AdvisoryClient implements CachingAdvisorySource {
     return combine(query, found, Object.keys(missing), known ?? this.#error('cancelled'));
   }
 
+  /**
+   * Until when another run would get `result` again without asking the endpoint: the end of the freshness
+   * window of the oldest answer in it. A missing endpoint (remembered on disk) and offline mode are answered
+   * the same way by another run; any other failure would be retried, so such a result has no such time.
+   */
+  reusableUntil(query: AdvisoryQuery, result: AdvisoryResult): number | undefined {
+    const error = result.ok ? result.failed?.error : result.error;
+    let until = Number.POSITIVE_INFINITY;
+    if (error?.kind === 'unsupported' && this.#failure?.error.kind === 'unsupported') until = this.#failure.until;
+    else if (error !== undefined && error.kind !== 'offline') return undefined;
+    for (const [name, versions] of Object.entries(query)) {
+      for (const version of versions) {
+        const item = this.#memory.peek(`${name}\u0000${version}`);
+        if (item) until = Math.min(until, item.fetchedAt + this.#options.freshMs);
+        else if (error === undefined) return undefined;
+      }
+    }
+    return until;
+  }
+
   async bulk(query: AdvisoryQuery, signal?: AbortSignalLike): Promise<AdvisoryResult> {
     if (signal?.aborted) return { ok: false, error: this.#error('cancelled') };
     let { found, missing } = this.#fromMemory(query);
@@ -449,7 +469,11 @@ function ownPackagesOnly(client: CachingAdvisorySource, ours: (name: string) => 
     for (const [name, versions] of Object.entries(query)) if (ours(name)) define(kept, name, versions);
     return kept;
   };
-  return { bulk: (query, signal) => client.bulk(filter(query), signal), peek: (query) => client.peek(filter(query)) };
+  return {
+    bulk: (query, signal) => client.bulk(filter(query), signal),
+    peek: (query) => client.peek(filter(query)),
+    reusableUntil: (query, result) => client.reusableUntil?.(filter(query), result),
+  };
 }
 
 /** Fail closed, as the registry does: no other endpoint is asked in place of one the user did not choose. */

@@ -202,10 +202,10 @@ function withStoredSummary(entry: CacheEntry, stored: string): string {
 }
 
 /**
- * The cache folders of registry data under `cacheDir` (summaries, advisories, not-found answers, each
- * format version): what "Clear cache" removes. Anything else in the folder is not ours to touch.
+ * The cache folders of registry data under `cacheDir` (summaries, advisories, not-found answers, analysis
+ * results, each format version): what "Clear cache" removes. Anything else in the folder is not ours to touch.
  */
-const DATA_FOLDER = /^(summaries|advisories|missing)-v\d+$/;
+export const DATA_FOLDER = /^(summaries|advisories|missing|results)-v\d+$/;
 
 /** Removes the registry data under `cacheDir`; resolves to false when something could not be removed. */
 export async function removeCachedData(cacheDir: string): Promise<boolean> {

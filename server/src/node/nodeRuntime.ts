@@ -8,6 +8,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AdvisoryClients, type AdvisoryTuning } from './advisoryClient';
 import { defaultCacheDir, removeCachedData } from './diskCache';
+import { ResultCache } from './resultCache';
 import { runGit } from './git';
 import { highImpactIndex } from './highImpact';
 import { readNpmConfig, type NpmLocationOptions } from './npmConfig';
@@ -89,6 +90,10 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): NodeRuntime {
     // The same registry the packuments come from (URL resolved once, via registry()), asked the way npm audit does.
     async advisories(settings) {
       return advisoryClients.get(await runtime.registry(settings), settings.offline ?? false, cacheDirFor(settings));
+    },
+    resultCache(settings) {
+      const cacheDir = cacheDirFor(settings);
+      return cacheDir === null ? undefined : new ResultCache(cacheDir, log);
     },
     reloadNpmConfig: () => bySettings.clear(),
     async clearCache(cacheDir) {

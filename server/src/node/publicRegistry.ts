@@ -13,6 +13,8 @@ import type { CachingRegistry } from './runtime';
 /** The public registry, with a memory-only peek so an editor's first pass does no I/O. */
 export interface CachingPublicRegistry extends PublicRegistry {
   peek(name: string): RegistryResult | undefined;
+  /** As CachingRegistry.reusableUntil. */
+  reusableUntil?(name: string, answer: RegistryResult): number | undefined;
 }
 
 /** What the comparison needs from the routing: which registry answers for a name. */
@@ -32,5 +34,6 @@ export function publicRegistryFor(routing: Routing, publicClient: CachingRegistr
     },
     getPackument: (name, signal) => publicClient.getPackument(name, signal),
     peek: (name) => publicClient.peek(name),
+    reusableUntil: (name, answer) => publicClient.reusableUntil?.(name, answer),
   };
 }

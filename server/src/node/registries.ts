@@ -165,6 +165,10 @@ export class RoutedRegistry implements CachingRegistry {
     return this.registryFor(name).registryUrl;
   }
 
+  reusableUntil(name: string, answer: RegistryResult): number | undefined {
+    return this.registryFor(name).reusableUntil?.(name, answer);
+  }
+
   getPackument(name: string, signal?: Parameters<CachingRegistry['getPackument']>[1]): Promise<RegistryResult> {
     return this.registryFor(name).getPackument(name, signal);
   }

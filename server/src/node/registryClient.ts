@@ -122,11 +122,23 @@ export class RegistryClient implements CachingRegistry {
     return { ...this.#stats, active: this.#limiter.active, queued: this.#limiter.queued };
   }
 
+  /**
+   * Until when another run would get `answer` for `name` again without asking the registry: the end of a
+   * fresh answer's freshness window. Undefined for an answer it would not get again (stale data, a failure).
+   */
+  reusableUntil(_name: string, answer: RegistryResult): number | undefined {
+    if (!answer.ok && answer.error.kind === 'invalid-name') return Number.POSITIVE_INFINITY;
+    if (!answer.ok && answer.error.kind !== 'not-found') return undefined;
+    const source = answer.source;
+    if (source?.fetchedAt === undefined || source.stale) return undefined;
+    return Date.parse(source.fetchedAt) + this.#options.freshMs;
+  }
+
   peek(name: string): RegistryResult | undefined {
     if (!isValidPackageName(name)) return this.#failure(name, 'invalid-name');
     const item = this.#memory.peek(name);
     if (!item) return undefined;
-    if (item.kind === 'missing') return { ok: false, error: item.error };
+    if (item.kind === 'missing') return this.#missingAnswer(item.error, item.checkedAt);
     return this.#answer(item.entry, !this.#fresh(item.entry.fetchedAt));
   }
 
@@ -136,7 +148,7 @@ export class RegistryClient implements CachingRegistry {
     const item = this.#memory.get(name);
     if (item && (this.#fresh(item.kind === 'found' ? item.entry.fetchedAt : item.checkedAt) || this.#options.offline)) {
       this.#stats.memoryHits++;
-      if (item.kind === 'missing') return Promise.resolve({ ok: false, error: item.error });
+      if (item.kind === 'missing') return Promise.resolve(this.#missingAnswer(item.error, item.checkedAt));
       return Promise.resolve(this.#answer(item.entry, !this.#fresh(item.entry.fetchedAt)));
     }
     let task = this.#inFlight.get(name);
@@ -281,7 +293,12 @@ export class RegistryClient implements CachingRegistry {
   #rememberMissing(name: string, checkedAt: string): RegistryResult {
     const error = this.#error(name, 'not-found');
     this.#memory.set(name, { kind: 'missing', checkedAt, error }, 1);
-    return { ok: false, error };
+    return this.#missingAnswer(error, checkedAt);
+  }
+
+  /** A 404, with when the registry said it (stale: said longer ago than the freshness window, and not asked again). */
+  #missingAnswer(error: RegistryError, checkedAt: string): RegistryResult {
+    return { ok: false, error, source: this.#fresh(checkedAt) ? { fetchedAt: checkedAt } : { fetchedAt: checkedAt, stale: true } };
   }
 
   /** The registry could not give an answer: a cached copy, labelled with its age, beats nothing. */

@@ -10,6 +10,7 @@ import type { HighImpactIndex } from '../core/similar/highImpact';
 import type { ClientCertificate } from './clientCert';
 import type { GitResult } from './git';
 import type { CachingPublicRegistry } from './publicRegistry';
+import type { ResultCache } from './resultCache';
 
 export interface RegistrySettings {
   /**
@@ -57,6 +58,11 @@ export interface CachingRegistry extends Registry {
   peek(name: string): RegistryResult | undefined;
   /** The registry URL `name` is installed from (its scope's registry, if one is configured), without credentials. */
   registryUrlFor?(name: string): string;
+  /**
+   * Until when (ms since the epoch) another run would get `answer` for `name` again without asking the
+   * network (the result cache's validity, resultCache.ts); undefined: it would not. Absent: never.
+   */
+  reusableUntil?(name: string, answer: RegistryResult): number | undefined;
   readonly stats: RegistryStats;
   /** How to reach the (default) registry, for other endpoints on it (advisories): same credentials rule, same connections. */
   readonly access?: RegistryAccess;
@@ -77,6 +83,8 @@ export interface RegistryAccess {
 export interface CachingAdvisorySource extends AdvisorySource {
   /** Memory only, without I/O (the editor's first pass): packages not known yet fail as 'cancelled'. */
   peek(query: AdvisoryQuery): AdvisoryResult;
+  /** Until when another run would get `result` for `query` again without asking the network; undefined: it would not. */
+  reusableUntil?(query: AdvisoryQuery, result: AdvisoryResult): number | undefined;
 }
 
 export interface Runtime {
@@ -99,6 +107,11 @@ export interface Runtime {
    * part failed. Optional: only the language server clears (its "Clear cache" command).
    */
   clearCache?(cacheDir?: string | null): Promise<boolean>;
+  /**
+   * The store of analysis results for these settings' cache folder (resultCache.ts); undefined without a
+   * disk cache. Optional: only the CLI reuses results (a language server keeps its own in memory).
+   */
+  resultCache?(settings: RegistrySettings): ResultCache | undefined;
   /** Writes a text file (`vigil baseline`). Optional: only the CLI writes. */
   writeFile?(path: string, text: string): Promise<void>;
   /** Runs git in `cwd` without a shell (`vigil check --changed-since`). Optional: only the CLI asks git. */

@@ -85,7 +85,8 @@ export interface DataSource {
 
 export type RegistryResult =
   | { ok: true; summary: PackageSummary; source?: DataSource }
-  | { ok: false; error: RegistryError };
+  /** `source`: for a 404, when the registry said so. */
+  | { ok: false; error: RegistryError; source?: DataSource };
 
 /** The minimum the core needs from cancellation: a flag it can check between steps. */
 export interface AbortSignalLike {

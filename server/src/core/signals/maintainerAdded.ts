@@ -15,6 +15,7 @@ import { day, list } from '../format';
 import { maintainerHistory, type Join } from '../registry/maintainers';
 import type { Severity } from '../finding';
 import type { Signal } from './types';
+import { elapsedSince } from '../elapsed';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a new maintainer stays news: the same window after which a release counts as vetted by time. */
@@ -25,7 +26,6 @@ const TEAM_SYNC = 3;
 export const maintainerAdded: Signal = ({ summary, now }) => {
   const { history, current, joins, publishers } = maintainerHistory(summary);
   const published = new Set(publishers.map((p) => p.name));
-  const cutoff = now.getTime() - RECENT_MAINTAINER_DAYS * DAY_MS;
   const added: Join[] = [];
   for (const name of current) {
     const join = joins.get(name);
@@ -33,7 +33,9 @@ export const maintainerAdded: Signal = ({ summary, now }) => {
     const at = Date.parse(join.at);
     // A founder is not an addition: some release must have come out before the account was there.
     const before = history.some((v) => Date.parse(v.publishedAt as string) < at);
-    if (at >= cutoff && at <= now.getTime() && before) added.push(join);
+    const since = elapsedSince(now, at);
+    // Joined within the window, and not after the analysis instant (a replay sees only the past).
+    if (!since.over(RECENT_MAINTAINER_DAYS * DAY_MS) && since.atLeast(0) && before) added.push(join);
   }
   if (added.length === 0) return undefined;
   const solo = added.some((j) => j.before.length <= 1);

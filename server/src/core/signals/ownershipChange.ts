@@ -11,11 +11,12 @@
  * older than 90 days has been lived with and is reported as information only; after a year, not at all
  * (a long-lived package that moved to new hands years ago is simply their package now).
  */
-import { day, duration, list } from '../format';
+import { day, list } from '../format';
 import { maintainerHistory, publisherRecords } from '../registry/maintainers';
 import type { VersionSummary } from '../registry/types';
 import type { Signal } from './types';
 import { VETTED_BY_TIME_MS } from './vetting';
+import { elapsedSince } from '../elapsed';
 
 /** A handover older than this is history, not news. */
 const SETTLED_MS = 365 * 24 * 60 * 60 * 1000;
@@ -30,9 +31,9 @@ export const ownershipChange: Signal = ({ summary, now }) => {
   const left = departure(history, summary.modified, gone);
   // Someone who now holds it and had published it before the others left is a successor with a record.
   if (publishers.some((p) => current.includes(p.name) && Date.parse(p.firstPublished) < Date.parse(left.at))) return undefined;
-  const age = now.getTime() - Date.parse(left.at);
-  if (age >= SETTLED_MS) return undefined;
-  const vetted = age >= VETTED_BY_TIME_MS;
+  const age = elapsedSince(now, Date.parse(left.at));
+  if (age.atLeast(SETTLED_MS)) return undefined;
+  const vetted = age.atLeast(VETTED_BY_TIME_MS);
   const who = previous.map((p) => `${p.name} (${p.versions} release${p.versions === 1 ? '' : 's'}, last ${day(p.lastPublished)})`);
   return {
     signal: 'ownership-change',
@@ -41,7 +42,7 @@ export const ownershipChange: Signal = ({ summary, now }) => {
       `Everyone who published ${summary.name} before has left its maintainers: ${list(who)}. It is now in the hands of ` +
       `${list(current)}, who had not published it before (the change came ${left.approximate ? `after the last release, by ${day(left.at)} at the latest` : `with ${left.version as string}, ${day(left.at)}`}). ` +
       (vetted
-        ? `The change is ${duration(age)} old and has been lived with; shown so you know who ships it now.`
+        ? `The change is ${age.words()} old and has been lived with; shown so you know who ships it now.`
         : `A handed-over package is how event-stream was compromised: make sure the project announced the move before taking releases from the new owners.`),
     evidence: {
       previousPublishers: previous.map((p) => ({ ...p })),

@@ -14,6 +14,7 @@ import type { PackageSummary, VersionSummary } from '../registry/types';
 import { normalizeRepository } from './repositoryChanged';
 import type { SignalHit } from './types';
 import { VETTED_BY_TIME_MS } from './vetting';
+import { elapsedSince } from '../elapsed';
 
 export const BURST_PACKAGES = 3;
 export const BURST_HOURS = 2;
@@ -37,11 +38,11 @@ interface Release {
 export function publishBursts(inputs: readonly BurstInput[], now: Date, config: AnalysisConfig): Map<string, SignalHit> {
   const windowMs = (config.publishBurstHours ?? BURST_HOURS) * HOUR_MS;
   const minimum = config.publishBurstPackages ?? BURST_PACKAGES;
-  const byPublisher = releasesByPublisher(inputs, now.getTime() - VETTED_BY_TIME_MS - windowMs);
+  const byPublisher = releasesByPublisher(inputs, now, VETTED_BY_TIME_MS + windowMs);
   const hits = new Map<string, SignalHit>();
   for (const releases of byPublisher.values()) {
     for (const target of releases) {
-      if (!target.resolved || now.getTime() - target.at >= VETTED_BY_TIME_MS) continue;
+      if (!target.resolved || elapsedSince(now, target.at).atLeast(VETTED_BY_TIME_MS)) continue;
       const burst = widestWindow(releases, target, windowMs);
       if (new Set(burst.map((r) => r.group)).size < minimum) continue;
       hits.set(`${target.package}@${target.version.version}`, hit(target, burst, windowMs));
@@ -50,8 +51,8 @@ export function publishBursts(inputs: readonly BurstInput[], now: Date, config: 
   return hits;
 }
 
-/** Dated, hand-published releases of the project's packages since `since`, per account, oldest first. */
-function releasesByPublisher(inputs: readonly BurstInput[], since: number): Map<string, Release[]> {
+/** Dated, hand-published releases of the project's packages at most `span` before `now`, per account, oldest first. */
+function releasesByPublisher(inputs: readonly BurstInput[], now: Date, span: number): Map<string, Release[]> {
   const resolved = new Set(inputs.map((input) => `${input.summary.name}@${input.version}`));
   const seen = new Set<string>();
   const byPublisher = new Map<string, Release[]>();
@@ -62,7 +63,7 @@ function releasesByPublisher(inputs: readonly BurstInput[], since: number): Map<
       const publisher = version.publisher;
       if (!publisher || publisher.trustedPublisher || version.publishedAt === undefined) continue;
       const at = Date.parse(version.publishedAt);
-      if (at < since) continue;
+      if (elapsedSince(now, at).over(span)) continue;
       const repository = version.repository ?? summary.repository;
       const release: Release = {
         package: summary.name,

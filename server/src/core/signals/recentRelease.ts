@@ -5,27 +5,27 @@
  */
 import type { AnalysisConfig } from '../config';
 import { describeCooldown } from '../cooldown';
-import { day, DAY_MS, duration } from '../format';
+import { day, DAY_MS, HOUR_MS } from '../format';
 import { publisherLabel } from '../registry/history';
 import type { Signal } from './types';
+import { elapsedSince } from '../elapsed';
 
 export const recentRelease: Signal = ({ summary, version, now, config }) => {
   if (version.publishedAt === undefined || config.cooldownDays <= 0) return undefined;
-  const age = now.getTime() - Date.parse(version.publishedAt);
-  const cooldownMs = config.cooldownDays * DAY_MS;
-  if (age >= cooldownMs) return undefined;
+  const age = elapsedSince(now, Date.parse(version.publishedAt));
+  if (age.atLeast(config.cooldownDays * DAY_MS)) return undefined;
   return {
     signal: 'recent-release',
     severity: 'warning',
     message:
-      `${summary.name}@${version.version} was published ${duration(age)} ago (${version.publishedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
+      `${summary.name}@${version.version} was published ${age.words()} ago (${version.publishedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
       `by ${publisherLabel(version)}), inside ${cooldownPhrase(config)}. Malicious releases are usually caught ` +
       `and removed within days; let this one age before installing it.`,
     evidence: {
       version: version.version,
       publishedAt: version.publishedAt,
       publishedDay: day(version.publishedAt),
-      ageHours: Math.floor(age / 3_600_000),
+      ageHours: age.whole(HOUR_MS),
       cooldownDays: config.cooldownDays,
       publisher: version.publisher?.name ?? null,
       // The hover says which project file set the cooldown, so a surprising one can be traced.

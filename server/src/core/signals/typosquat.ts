@@ -21,6 +21,7 @@ import { createdAt } from '../lookups';
 import { viewAsOf } from '../registry/asOf';
 import type { PackageSummary, Registry, RegistryResult } from '../registry/types';
 import type { HighImpactIndex, NameMatch, Technique } from '../similar/highImpact';
+import { elapsedSince } from '../elapsed';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Younger than this, a near-name is an error: squats are published shortly before they are needed. */
@@ -139,7 +140,7 @@ interface History {
 
 function describeHistory(summary: PackageSummary, now: Date): History {
   const created = createdAt(summary);
-  const ageDays = created === undefined ? null : Math.floor((now.getTime() - created) / DAY_MS);
+  const ageDays = created === undefined ? null : elapsedSince(now, created).whole(DAY_MS);
   const versions = Object.values(summary.versions);
   const publishers = [...new Set(versions.flatMap((v) => (v.publisher ? [v.publisher.name] : [])))].sort();
   const since = created === undefined ? 'an unknown date' : day(new Date(created).toISOString());

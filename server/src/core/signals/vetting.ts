@@ -6,7 +6,7 @@
  * vetted, like an old wake-up after dormancy), so years-old events do not drown today's warnings. Traits
  * of the code itself (install scripts) never fade.
  */
-import { duration } from '../format';
+import { elapsedSince } from '../elapsed';
 import type { Signal } from './types';
 
 export const VETTED_BY_TIME_MS = 90 * 24 * 60 * 60 * 1000;
@@ -20,14 +20,14 @@ export function fadesWithTime(signal: Signal, caution = '', vetted: 'inform' | '
     const found = signal(context);
     const publishedAt = context.version.publishedAt;
     if (!found || found.severity === 'information' || found.severity === 'hint' || publishedAt === undefined) return found;
-    const age = context.now.getTime() - Date.parse(publishedAt);
-    if (age < VETTED_BY_TIME_MS) return found;
+    const age = elapsedSince(context.now, Date.parse(publishedAt));
+    if (!age.atLeast(VETTED_BY_TIME_MS)) return found;
     if (vetted === 'drop') return undefined;
     const message = caution ? found.message.replace(caution, '') : found.message;
     return {
       ...found,
       severity: 'information',
-      message: `${message} It has been public for ${duration(age)} without being pulled, which makes a hijack unlikely.`,
+      message: `${message} It has been public for ${age.words()} without being pulled, which makes a hijack unlikely.`,
       evidence: { ...found.evidence, vettedByTime: true },
     };
   };

@@ -1,0 +1,138 @@
+/**
+ * analyze() with the result cache (resultCache.ts): the stored result when it is still exactly what
+ * analysing now would give, else a fresh analysis that notes what it depended on (every registry answer's
+ * freshness, the routing of every name, and when its time-dependent answers flip) and is stored for the
+ * next run when all of that can be pinned down.
+ */
+import { analyze, type AnalysisDeps, type AnalysisInput, type AnalysisResult } from '../core/analyze';
+import type { AdvisoryQuery, AdvisoryResult } from '../core/advisories/types';
+import { dependenceOf, trackedNow } from '../core/elapsed';
+import type { Registry } from '../core/registry/types';
+import type { CachingPublicRegistry } from './publicRegistry';
+import { resultKey, type ResultCache, type Routes } from './resultCache';
+import type { CachingAdvisorySource, CachingRegistry } from './runtime';
+
+/** A stored result is not trusted for longer than this, whatever it depended on. */
+const LONGEST_REUSE_MS = 60 * 60 * 1000;
+
+export interface CachedAnalysisDeps extends Omit<AnalysisDeps, 'registry' | 'advisories' | 'publicRegistry'> {
+  registry: CachingRegistry;
+  advisories?: CachingAdvisorySource;
+  publicRegistry?: CachingPublicRegistry;
+}
+
+export interface CachedAnalysis {
+  result: AnalysisResult;
+  /** True when the stored result was given. */
+  reused: boolean;
+}
+
+/**
+ * `identity`: whatever else decides the result and is not in `input` or `deps` (registry URLs and
+ * settings the caller chose); it becomes part of the key.
+ */
+export async function analyzeWithResultCache(input: AnalysisInput, deps: CachedAnalysisDeps, cache: ResultCache, identity: unknown): Promise<CachedAnalysis> {
+  const nowMs = deps.now.getTime();
+  const key = resultKey({
+    input,
+    identity,
+    config: deps.config,
+    asOf: deps.asOf?.toISOString() ?? null,
+    registry: deps.registry.registryUrl,
+    advisories: deps.advisories !== undefined,
+    publicRegistry: deps.publicRegistry?.url ?? null,
+    highImpact: deps.highImpact !== undefined,
+  });
+  const registryUrlFor = deps.registryUrlFor ?? ((name: string) => deps.registry.registryUrlFor?.(name) ?? deps.registry.registryUrl);
+  const routing = {
+    registryUrlFor,
+    privateSourceOf: (name: string) => deps.publicRegistry?.privateSourceOf(name),
+  };
+  const stored = cache.read(key, nowMs, routing);
+  // A replay's stamp is its instant; otherwise the result is as of now.
+  if (stored) return { result: deps.asOf ? stored : { ...stored, asOf: new Date(nowMs).toISOString() }, reused: true };
+
+  const folders = cache.folders();
+  const record = new Dependence(nowMs + LONGEST_REUSE_MS);
+  const now = trackedNow(nowMs);
+  const result = await analyze(input, {
+    ...deps,
+    now,
+    registry: record.registry(deps.registry, registryUrlFor),
+    registryUrlFor: (name) => record.route(name, registryUrlFor(name)),
+    ...(deps.advisories && { advisories: record.advisories(deps.advisories) }),
+    ...(deps.publicRegistry && { publicRegistry: record.publicRegistry(deps.publicRegistry) }),
+  });
+  const time = dependenceOf(now);
+  if (time.reusable && record.until !== undefined) cache.write(key, result, Math.min(time.until, record.until), record.routes, folders, nowMs);
+  return { result, reused: false };
+}
+
+/** What one analysis asked the registry, and until when each answer would be given again. */
+class Dependence {
+  /** Undefined once some answer would not be given again (stale data, a failure): nothing is stored then. */
+  until: number | undefined;
+  readonly routes: Routes = { registry: [], privateSource: [] };
+  readonly #routed = new Set<string>();
+  readonly #compared = new Set<string>();
+
+  constructor(longest: number) {
+    this.until = longest;
+  }
+
+  registry(registry: CachingRegistry, registryUrlFor: (name: string) => string): Registry {
+    return {
+      getPackument: async (name, signal) => {
+        const answer = await registry.getPackument(name, signal);
+        this.#note(registry.reusableUntil?.(name, answer));
+        this.route(name, registryUrlFor(name));
+        return answer;
+      },
+    };
+  }
+
+  /** `url`, the registry `name` is routed to, noted so a stored result is not given once the routing changed. */
+  route(name: string, url: string): string {
+    if (!this.#routed.has(name)) {
+      this.#routed.add(name);
+      this.routes.registry.push([name, url]);
+    }
+    return url;
+  }
+
+  publicRegistry(publicRegistry: CachingPublicRegistry): CachingPublicRegistry {
+    return {
+      url: publicRegistry.url,
+      privateSourceOf: (name) => {
+        const source = publicRegistry.privateSourceOf(name);
+        if (!this.#compared.has(name)) {
+          this.#compared.add(name);
+          this.routes.privateSource.push([name, source ?? null]);
+        }
+        return source;
+      },
+      getPackument: async (name, signal) => {
+        const answer = await publicRegistry.getPackument(name, signal);
+        this.#note(publicRegistry.reusableUntil?.(name, answer));
+        return answer;
+      },
+      peek: (name) => publicRegistry.peek(name),
+    };
+  }
+
+  advisories(source: CachingAdvisorySource): CachingAdvisorySource {
+    return {
+      bulk: async (query: AdvisoryQuery, signal) => {
+        const result: AdvisoryResult = await source.bulk(query, signal);
+        this.#note(source.reusableUntil?.(query, result));
+        return result;
+      },
+      peek: (query) => source.peek(query),
+    };
+  }
+
+  #note(until: number | undefined): void {
+    if (this.until === undefined) return;
+    this.until = until === undefined ? undefined : Math.min(this.until, until);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The CLI's result cache: an analysis result kept next to the registry data it was computed from, and
+ * given again only while analysing again would give exactly the same result. Like ESLint's `--cache`,
+ * it makes running the same check twice cheap (a pre-commit hook, then CI's steps on one machine, each in
+ * a fresh process), without ever answering differently.
+ *
+ * A stored result is reused only when all of these still hold:
+ * - the same key: Vigil's build, every project file's text, the options and the registry URLs (key.ts
+ *   callers hash them; see resultKey());
+ * - the registry data it used is unchanged: no file in the summaries, not-found or advisory folders was
+ *   written, replaced or removed since (each folder's change time, to the nanosecond, is part of the
+ *   record), and npm's routing still sends every package it asked about to the same registry;
+ * - the instant is before `until`: the earliest of the moments any of its registry answers stops being
+ *   fresh (the registry would be asked again then) and the moment any time-dependent answer of the
+ *   analysis would flip (core/elapsed.ts: a cooldown ending, a warning fading, an age changing words).
+ *
+ * A result is stored only when the registry data folders did not change while it was computed: a cold
+ * run that fetched and wrote summaries stores nothing, so the next run (which reads them) does.
+ * Results are files named by the key's hash, written whole; anything unreadable is ignored and replaced.
+ */
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import type { AnalysisResult } from '../core/analyze';
+import { DATA_FOLDER, sha256, tempName } from './diskCache';
+import { writeFileNow } from './wholeFile';
+
+/** Bump when AnalysisResult or the stored record changes shape. */
+export const RESULT_CACHE_FORMAT = 1;
+
+export const RESULT_FOLDER = `results-v${RESULT_CACHE_FORMAT}`;
+
+/** Results this old are removed when another is written: none can still be valid (registry data goes stale sooner). */
+const KEEP_MS = 60 * 60 * 1000;
+
+/** Which registry each package was asked of, and which registry a public-registry comparison saw it from. */
+export interface Routes {
+  registry: Array<[name: string, url: string]>;
+  privateSource: Array<[name: string, url: string | null]>;
+}
+
+/** What the routing says now, to compare with the stored routes. */
+export interface RoutingNow {
+  registryUrlFor(name: string): string;
+  privateSourceOf(name: string): string | undefined;
+}
+
+interface StoredResult {
+  format: number;
+  key: string;
+  until: number;
+  folders: string;
+  routes: Routes;
+  result: AnalysisResult;
+}
+
+/** Vigil's own build: a result from another build (another version, or a rebuilt bundle) is never reused. */
+let buildStamp: string | undefined;
+function build(): string {
+  if (buildStamp === undefined) {
+    try {
+      const stat = fs.statSync(__filename, { bigint: true });
+      buildStamp = `${stat.size}:${stat.mtimeNs}`;
+    } catch {
+      buildStamp = 'unknown';
+    }
+  }
+  return buildStamp;
+}
+
+/** The key of an analysis: a hash of everything it was given, with Vigil's build. */
+export function resultKey(parts: unknown): string {
+  return sha256(JSON.stringify([RESULT_CACHE_FORMAT, build(), parts]));
+}
+
+export class ResultCache {
+  readonly root: string;
+  readonly dir: string;
+  readonly #log: (message: string) => void;
+
+  constructor(cacheDir: string, log: (message: string) => void = () => undefined) {
+    this.root = cacheDir;
+    this.dir = join(cacheDir, RESULT_FOLDER);
+    this.#log = log;
+  }
+
+  /**
+   * The registry data folders' state: names, inode and change times. Any write to them (a summary fetched,
+   * a damaged entry removed, a not-found answer or an advisory recorded, by this process or another)
+   * changes it, since every cache writes through a new file renamed into place.
+   */
+  folders(): string {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.root).filter((name) => DATA_FOLDER.test(name) && !name.startsWith('results-')).sort();
+    } catch {
+      return 'unlisted';
+    }
+    return names
+      .map((name) => {
+        const stat = fs.statSync(join(this.root, name), { bigint: true, throwIfNoEntry: false });
+        return stat ? `${name}:${stat.ino}:${stat.mtimeNs}:${stat.ctimeNs}` : `${name}:gone`;
+      })
+      .join('|');
+  }
+
+  /** The stored result for `key`, when it is still exactly what analysing at `nowMs` would give. */
+  read(key: string, nowMs: number, routing: RoutingNow): AnalysisResult | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.#file(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+    let stored: StoredResult;
+    try {
+      stored = JSON.parse(text) as StoredResult;
+    } catch {
+      this.#log('Ignoring an unreadable stored result; the project is analysed again.');
+      return undefined;
+    }
+    if (!isStoredResult(stored) || stored.key !== key) return undefined;
+    if (!(nowMs >= 0 && nowMs < stored.until)) return undefined;
+    if (stored.folders !== this.folders()) return undefined;
+    if (!sameRoutes(stored.routes, routing)) return undefined;
+    return stored.result;
+  }
+
+  /** Keeps `result` for reuse until `until`; `folders` is the folders' state from before the analysis began. */
+  write(key: string, result: AnalysisResult, until: number, routes: Routes, folders: string, nowMs: number): void {
+    // Something was written while the analysis ran (its own fetches, or another process): the data it
+    // used cannot be pinned down, so nothing is stored.
+    if (!(until > nowMs) || folders === 'unlisted' || folders !== this.folders()) return;
+    // Never for longer than records are kept (and JSON has no Infinity).
+    const stored: StoredResult = { format: RESULT_CACHE_FORMAT, key, until: Math.min(until, nowMs + KEEP_MS), folders, routes, result };
+    const file = this.#file(key);
+    const failed = writeFileNow(file, tempName(file), JSON.stringify(stored));
+    if (failed) this.#log(`Could not store the analysis result in the cache folder (${failed}).`);
+    this.#removeOld(nowMs);
+  }
+
+  #file(key: string): string {
+    return join(this.dir, `${key}.json`);
+  }
+
+  /** Results of other inputs, long past any use. */
+  #removeOld(nowMs: number): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = join(this.dir, name);
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (stat && nowMs - stat.mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
+    }
+  }
+}
+
+function sameRoutes(routes: Routes, routing: RoutingNow): boolean {
+  for (const [name, url] of routes.registry) if (routing.registryUrlFor(name) !== url) return false;
+  for (const [name, url] of routes.privateSource) if ((routing.privateSourceOf(name) ?? null) !== url) return false;
+  return true;
+}
+
+function isStoredResult(value: unknown): value is StoredResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const stored = value as Partial<StoredResult>;
+  const result = stored.result as Partial<AnalysisResult> | undefined;
+  return (
+    stored.format === RESULT_CACHE_FORMAT &&
+    typeof stored.key === 'string' &&
+    typeof stored.until === 'number' &&
+    typeof stored.folders === 'string' &&
+    Array.isArray(stored.routes?.registry) &&
+    Array.isArray(stored.routes?.privateSource) &&
+    typeof result === 'object' &&
+    result !== null &&
+    typeof result.asOf === 'string' &&
+    Array.isArray(result.findings) &&
+    Array.isArray(result.errors) &&
+    Array.isArray(result.dependencies) &&
+    Array.isArray(result.notes) &&
+    Array.isArray(result.suppressed)
+  );
+}

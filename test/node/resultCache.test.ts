@@ -1,0 +1,94 @@
+/**
+ * ResultCache on its own: a record is given back only for its key, before its instant, with the registry
+ * data folders untouched and the routing unchanged; it is not stored when the folders changed during the
+ * analysis; a damaged record is ignored; old records are cleared away.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AnalysisResult } from '../../server/src/core/analyze';
+import { RESULT_FOLDER, ResultCache, resultKey, type Routes, type RoutingNow } from '../../server/src/node/resultCache';
+import { tempDir } from './helpers';
+
+const NOW = Date.parse('2026-11-22T08:00:00Z');
+const RESULT: AnalysisResult = { asOf: new Date(NOW).toISOString(), findings: [], errors: [], dependencies: [], notes: [], suppressed: [] };
+const ROUTES: Routes = { registry: [['ms', 'https://registry.example/'], ['@corp/ui', 'https://npm.corp.example/']], privateSource: [['@corp/ui', 'https://npm.corp.example/']] };
+const ROUTING: RoutingNow = {
+  registryUrlFor: (name) => (name.startsWith('@corp/') ? 'https://npm.corp.example/' : 'https://registry.example/'),
+  privateSourceOf: (name) => (name.startsWith('@corp/') ? 'https://npm.corp.example/' : undefined),
+};
+
+async function stored(t: TestContext): Promise<{ cache: ResultCache; root: string; key: string }> {
+  const root = await tempDir(t, 'vigil-resultcache-');
+  await mkdir(join(root, 'summaries-v2'));
+  const cache = new ResultCache(root);
+  const key = resultKey({ files: ['package.json'] });
+  cache.write(key, RESULT, NOW + 60_000, ROUTES, cache.folders(), NOW);
+  return { cache, root, key };
+}
+
+test('a record is given back for its key, before its instant', async (t) => {
+  const { cache, key } = await stored(t);
+  assert.deepEqual(cache.read(key, NOW, ROUTING), RESULT);
+  assert.deepEqual(cache.read(key, NOW + 59_999, ROUTING), RESULT);
+  assert.equal(cache.read(key, NOW + 60_000, ROUTING), undefined, 'at its instant');
+  assert.equal(cache.read(resultKey({ files: ['other'] }), NOW, ROUTING), undefined, 'another key');
+  assert.notEqual(resultKey({ a: 1 }), resultKey({ a: 2 }));
+});
+
+test('not given back once the registry data folders or the routing changed', async (t) => {
+  const changes: Array<[string, (root: string) => Promise<unknown>, RoutingNow?]> = [
+    ['an entry written', (root) => writeFile(join(root, 'summaries-v2', 'x.json'), '{}')],
+    ['a folder of another kind appears', (root) => mkdir(join(root, 'missing-v1'))],
+    ['a scope routed elsewhere', async () => undefined, { ...ROUTING, registryUrlFor: (name) => (name === '@corp/ui' ? 'https://other.example/' : ROUTING.registryUrlFor(name)) }],
+    ['a private source no longer private', async () => undefined, { ...ROUTING, privateSourceOf: () => undefined }],
+  ];
+  for (const [name, change, routing] of changes) {
+    const { cache, root, key } = await stored(t);
+    await change(root);
+    assert.equal(cache.read(key, NOW, routing ?? ROUTING), undefined, name);
+  }
+  // Its own folder and files beside the data folders are not registry data.
+  const { cache, root, key } = await stored(t);
+  await writeFile(join(root, 'notes.txt'), 'x');
+  await writeFile(join(root, RESULT_FOLDER, 'other.json'), 'x');
+  assert.deepEqual(cache.read(key, NOW, ROUTING), RESULT);
+});
+
+test('not stored when the folders changed while analysing, or with nothing left of its time', async (t) => {
+  const root = await tempDir(t, 'vigil-resultcache-');
+  await mkdir(join(root, 'summaries-v2'));
+  const cache = new ResultCache(root);
+  const key = resultKey('k');
+  const before = cache.folders();
+  await writeFile(join(root, 'summaries-v2', 'fetched.json'), '{}');
+  cache.write(key, RESULT, NOW + 60_000, ROUTES, before, NOW);
+  cache.write(key, RESULT, NOW, ROUTES, cache.folders(), NOW);
+  assert.deepEqual(await readdir(root).then((names) => names.includes(RESULT_FOLDER)), false);
+});
+
+test('a damaged or foreign record is ignored', async (t) => {
+  const texts = ['', '{"format":1,', 'null', '[]', '{"format":1,"key":"k"}', JSON.stringify({ format: 99 })];
+  for (const text of texts) {
+    const { cache, root, key } = await stored(t);
+    await writeFile(join(root, RESULT_FOLDER, `${key}.json`), text);
+    assert.equal(cache.read(key, NOW, ROUTING), undefined, JSON.stringify(text));
+  }
+});
+
+test('records of other inputs an hour old are removed when one is written', async (t) => {
+  const { cache, root, key } = await stored(t);
+  const old = join(root, RESULT_FOLDER, 'old.json');
+  await writeFile(old, '{}');
+  const hourAgo = new Date(NOW - 61 * 60_000);
+  await utimes(old, hourAgo, hourAgo);
+  // Written "now" by the test's clock, whatever the machine's.
+  await utimes(join(root, RESULT_FOLDER, `${key}.json`), new Date(NOW), new Date(NOW));
+  const recent = join(root, RESULT_FOLDER, 'recent.json');
+  await writeFile(recent, '{}');
+  await utimes(recent, new Date(NOW), new Date(NOW));
+  cache.write(resultKey('another'), RESULT, NOW + 60_000, ROUTES, cache.folders(), NOW);
+  assert.deepEqual((await readdir(join(root, RESULT_FOLDER))).sort(), [`${key}.json`, `${resultKey('another')}.json`, 'recent.json'].sort());
+  await rm(recent);
+});
