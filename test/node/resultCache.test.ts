@@ -33,6 +33,7 @@ test('a record is given back for its key, before its instant', async (t) => {
   assert.deepEqual(cache.read(key, NOW, ROUTING), RESULT);
   assert.deepEqual(cache.read(key, NOW + 59_999, ROUTING), RESULT);
   assert.equal(cache.read(key, NOW + 60_000, ROUTING), undefined, 'at its instant');
+  assert.equal(cache.read(key, NOW - 1, ROUTING), undefined, 'before the instant it was computed for (a clock set back)');
   assert.equal(cache.read(resultKey({ files: ['other'] }), NOW, ROUTING), undefined, 'another key');
   assert.notEqual(resultKey({ a: 1 }), resultKey({ a: 2 }));
 });

@@ -10,7 +10,7 @@
  * - the registry data it used is unchanged: no file in the summaries, not-found or advisory folders was
  *   written, replaced or removed since (each folder's change time, to the nanosecond, is part of the
  *   record), and npm's routing still sends every package it asked about to the same registry;
- * - the instant is before `until`: the earliest of the moments any of its registry answers stops being
+ * - the instant is not before the one it was computed for, and before `until`: the earliest of the moments any of its registry answers stops being
  *   fresh (the registry would be asked again then) and the moment any time-dependent answer of the
  *   analysis would flip (core/elapsed.ts: a cooldown ending, a warning fading, an age changing words).
  *
@@ -47,6 +47,8 @@ export interface RoutingNow {
 interface StoredResult {
   format: number;
   key: string;
+  /** The instant it was computed for. */
+  at: number;
   until: number;
   folders: string;
   routes: Routes;
@@ -119,7 +121,8 @@ export class ResultCache {
       return undefined;
     }
     if (!isStoredResult(stored) || stored.key !== key) return undefined;
-    if (!(nowMs >= 0 && nowMs < stored.until)) return undefined;
+    // Not before its own instant either: a clock set back would see a cooldown that has not ended yet.
+    if (!(nowMs >= stored.at && nowMs < stored.until)) return undefined;
     if (stored.folders !== this.folders()) return undefined;
     if (!sameRoutes(stored.routes, routing)) return undefined;
     return stored.result;
@@ -131,7 +134,7 @@ export class ResultCache {
     // used cannot be pinned down, so nothing is stored.
     if (!(until > nowMs) || folders === 'unlisted' || folders !== this.folders()) return;
     // Never for longer than records are kept (and JSON has no Infinity).
-    const stored: StoredResult = { format: RESULT_CACHE_FORMAT, key, until: Math.min(until, nowMs + KEEP_MS), folders, routes, result };
+    const stored: StoredResult = { format: RESULT_CACHE_FORMAT, key, at: nowMs, until: Math.min(until, nowMs + KEEP_MS), folders, routes, result };
     const file = this.#file(key);
     const failed = writeFileNow(file, tempName(file), JSON.stringify(stored));
     if (failed) this.#log(`Could not store the analysis result in the cache folder (${failed}).`);
@@ -171,6 +174,7 @@ function isStoredResult(value: unknown): value is StoredResult {
   return (
     stored.format === RESULT_CACHE_FORMAT &&
     typeof stored.key === 'string' &&
+    typeof stored.at === 'number' &&
     typeof stored.until === 'number' &&
     typeof stored.folders === 'string' &&
     Array.isArray(stored.routes?.registry) &&
