@@ -10,7 +10,7 @@ import { statusView } from '../../client/src/statusView';
 import type { AbortSignalLike, RegistryResult } from '../../server/src/core/registry/types';
 import { SettingsCache } from '../../server/src/lsp/settings';
 import { StatusReporter } from '../../server/src/lsp/status';
-import { Validator, type DocumentSource, type Schedule } from '../../server/src/lsp/validator';
+import { TIME_REFRESH_MIN_MS, Validator, type DocumentSource, type Schedule } from '../../server/src/lsp/validator';
 import type { AdvisoryQuery, AdvisoryResult } from '../../server/src/core/advisories/types';
 import type { CachingAdvisorySource, CachingRegistry, Runtime } from '../../server/src/node/runtime';
 import type { StatusParams } from '../../server/src/protocol';
@@ -90,11 +90,11 @@ interface Published {
   diagnostics: Diagnostic[];
 }
 
-/** `asOf` null: no replay (advisories are asked for). */
-function setup(advisories = new FakeAdvisories(), asOf: string | null = AS_OF) {
+/** `asOf` null: no replay (advisories are asked for). `clock`: the runtime's; default a fixed instant. */
+function setup(advisories = new FakeAdvisories(), asOf: string | null = AS_OF, clock: () => Date = () => new Date('2030-01-01T00:00:00Z')) {
   const registry = new GatedRegistry(FileRegistry.fromDirs(scenarioDir('ua-parser-js-2021') + '/registry'));
   const runtime: Runtime = {
-    now: () => new Date('2030-01-01T00:00:00Z'),
+    now: clock,
     readFile: () => Promise.reject(new Error('no disk in this test')),
     registry: () => Promise.resolve(registry),
     advisories: () => Promise.resolve(advisories),
@@ -105,9 +105,9 @@ function setup(advisories = new FakeAdvisories(), asOf: string | null = AS_OF) {
   const statuses: StatusParams[] = [];
   const status = new StatusReporter((params) => statuses.push(params));
   status.start();
-  const timers: Array<{ callback: () => void; cancelled: boolean }> = [];
-  const schedule: Schedule = (callback) => {
-    const timer = { callback, cancelled: false };
+  const timers: Array<{ callback: () => void; cancelled: boolean; ms: number }> = [];
+  const schedule: Schedule = (callback, ms) => {
+    const timer = { callback, cancelled: false, ms };
     timers.push(timer);
     return () => (timer.cancelled = true);
   };
@@ -257,5 +257,47 @@ describe('validator and advisories', () => {
     assert.deepEqual(advisories.bulkCalls, []);
     assert.deepEqual(statuses.at(-1)?.notes?.map((n) => n.code), ['advisories-skipped']);
     assert.equal(statusView(statuses.at(-1) as StatusParams).text, 'Vigil (as of 2020-09-30 13:15 UTC): 1 error, 2 warnings');
+  });
+
+  it('validates a document again by itself when time changes its result: the cooldown of 0.7.23 ends', async () => {
+    const minute = 60_000;
+    // 0.7.23 (what ^0.7.22 resolves to) came out 3 days less 10 minutes before: its 3-day cooldown ends in 10 minutes.
+    let nowMs = Date.parse('2020-09-30T12:15:21.378Z') + 3 * 24 * 60 * minute - 10 * minute;
+    const { registry, advisories, published, timers, validator } = setup(new FakeAdvisories(), null, () => new Date(nowMs));
+    await registry.release();
+    await validator.validate(URI);
+    assert.ok(codes(published.at(-1)).includes('recent-release'));
+    const refresh = timers.filter((timer) => !timer.cancelled);
+    assert.deepEqual(refresh.map((timer) => timer.ms), [10 * minute], 'due when the cooldown ends');
+
+    // Nothing changed and the time has not come: a save is answered from the last analysis.
+    nowMs += minute;
+    await validator.validate(URI, { ifChanged: true });
+    assert.equal(advisories.bulkCalls.length, 1, 'not analysed again');
+
+    nowMs += 9 * minute;
+    refresh[0]?.callback();
+    const debounce = timers.at(-1);
+    assert.equal(debounce?.ms, 250);
+    debounce?.callback();
+    await validator.whenIdle();
+    assert.equal(advisories.bulkCalls.length, 2, 'analysed again');
+    assert.ok(!codes(published.at(-1)).includes('recent-release'), 'the cooldown warning is gone without an edit');
+  });
+
+  it('a result that time changes every minute is looked at again after 5 minutes; one it never changes, never', async () => {
+    // A minute after 0.7.23 came out its age in words changes every minute; in 2030 nothing reported depends on the time.
+    const table: Array<[number, number[]]> = [
+      [Date.parse('2020-09-30T12:16:21.378Z'), [TIME_REFRESH_MIN_MS]],
+      [Date.parse('2030-01-01T00:00:00Z'), []],
+    ];
+    for (const [at, delay] of table) {
+      const { registry, timers, validator } = setup(new FakeAdvisories(), null, () => new Date(at));
+      await registry.release();
+      await validator.validate(URI);
+      assert.deepEqual(timers.filter((timer) => !timer.cancelled).map((timer) => timer.ms), delay, new Date(at).toISOString());
+      validator.forget(URI);
+      assert.ok(timers.every((timer) => timer.cancelled), 'forgetting the document cancels it');
+    }
   });
 });

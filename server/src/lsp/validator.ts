@@ -5,12 +5,15 @@
  * are debounced; a newer version of a document aborts the analysis of the older one (its fetches
  * included), and stale results are never published. A validation whose inputs are those of the last
  * complete one (a rewritten lockfile that did not change, a save) can be skipped: a 5,000-entry lockfile
- * is not analysed again for nothing.
+ * is not analysed again for nothing, unless time has changed its answer since (a cooldown ended, a warning
+ * faded: core/elapsed.ts says when). At that instant an open document is validated again by itself, so a
+ * warning does not outlive its reason while nobody types.
  */
 import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { analyze, type AnalysisDeps, type AnalysisInput, type AnalysisResult, type ProjectFile } from '../core/analyze';
+import { dependenceOf, trackedNow } from '../core/elapsed';
 import type { CachingRegistry, Runtime } from '../node/runtime';
 import { toDiagnostics } from './convert';
 import { memoryOnly, memoryOnlyAdvisories, memoryOnlyPublic, yielding } from './memoryViews';
@@ -108,12 +111,24 @@ interface Complete {
   key: string;
   result: AnalysisResult;
   registry: CachingRegistry;
+  /** The instant (ms) from which time changes the result: an unchanged document is analysed again then. */
+  until: number;
 }
+
+/**
+ * Validating again because time changed the answer happens at most this often: a release minutes old
+ * changes its "published N minutes ago" every minute, which is not worth a re-analysis each time.
+ */
+export const TIME_REFRESH_MIN_MS = 5 * 60_000;
+/** And at least this often while an answer is due to change later (timers this long are capped anyway). */
+const TIME_REFRESH_MAX_MS = 24 * 60 * 60_000;
 
 export class Validator {
   private readonly runs = new Map<string, AbortController>();
   /** Pending debounced validations; `ifChanged` only while every request for it said so. */
   private readonly timers = new Map<string, { cancel: () => void; ifChanged: boolean }>();
+  /** Per URI, the validation due when time changes its result (see Complete.until). */
+  private readonly timeTimers = new Map<string, () => void>();
   /** Validations and batches in progress, for whenIdle. */
   private readonly inflight = new Set<Promise<unknown>>();
   /** scheduleAll's pending batch: URI → `ifChanged`. */
@@ -220,6 +235,7 @@ export class Validator {
   /** Stops any work on `uri` and removes its diagnostics and status. */
   forget(uri: string): void {
     this.cancelTimer(uri);
+    this.cancelTimeTimer(uri);
     this.batch.delete(uri);
     this.results.delete(uri);
     this.complete.delete(uri);
@@ -233,6 +249,7 @@ export class Validator {
     this.cancelBatch?.();
     this.batch.clear();
     for (const uri of [...this.timers.keys()]) this.cancelTimer(uri);
+    for (const uri of [...this.timeTimers.keys()]) this.cancelTimeTimer(uri);
     for (const controller of this.runs.values()) controller.abort();
     this.runs.clear();
   }
@@ -240,6 +257,25 @@ export class Validator {
   /** Whether every validation still pending for `uri` (debounced, or in the batch) may be skipped when nothing changed. */
   private pendingIfChanged(uri: string): boolean {
     return (this.timers.get(uri)?.ifChanged ?? true) && (this.batch.get(uri) ?? true);
+  }
+
+  private cancelTimeTimer(uri: string): void {
+    this.timeTimers.get(uri)?.();
+    this.timeTimers.delete(uri);
+  }
+
+  /** Validates `uri` again when time changes its result (not sooner than TIME_REFRESH_MIN_MS from `nowMs`). */
+  private refreshAt(uri: string, until: number, nowMs: number): void {
+    this.cancelTimeTimer(uri);
+    if (!Number.isFinite(until)) return;
+    const delay = Math.min(Math.max(until - nowMs, TIME_REFRESH_MIN_MS), TIME_REFRESH_MAX_MS);
+    this.timeTimers.set(
+      uri,
+      this.deps.schedule(() => {
+        this.timeTimers.delete(uri);
+        this.schedule(uri, { ifChanged: true });
+      }, delay),
+    );
   }
 
   private cancelTimer(uri: string): void {
@@ -256,7 +292,11 @@ export class Validator {
     const { path, subject, source, settings, input } = gathered;
     const key = this.inputKey(settings, input);
     const last = this.complete.get(uri);
-    if (ifChanged && last?.key === key) return this.report(uri, subject, source, last.result, last.registry, settings);
+    const nowMs = this.deps.runtime.now().getTime();
+    if (ifChanged && last?.key === key && nowMs < last.until) {
+      this.refreshAt(uri, last.until, nowMs);
+      return this.report(uri, subject, source, last.result, last.registry, settings);
+    }
 
     const registrySettings = {
       projectDir: dirname(path),
@@ -277,7 +317,7 @@ export class Validator {
     if (signal.aborted) return;
     const urlFor = registryUrlFor(registry);
     const base: Omit<AnalysisDeps, 'registry'> = {
-      now: this.deps.runtime.now(),
+      now: new Date(nowMs),
       config: settings.config,
       signal,
       ...(highImpact && { highImpact }),
@@ -295,10 +335,15 @@ export class Validator {
     if (signal.aborted) return;
     this.report(uri, subject, source, quick, registry, settings);
 
-    const full = await analyze(input, { ...base, registry: yielding(registry), advisories, ...(publicRegistry && { publicRegistry }) });
+    // The full pass notes when time would change its answer (a used-up instant if it cannot say).
+    const now = trackedNow(nowMs);
+    const full = await analyze(input, { ...base, now, registry: yielding(registry), advisories, ...(publicRegistry && { publicRegistry }) });
     if (signal.aborted) return;
     this.report(uri, subject, source, full, registry, settings);
-    this.complete.set(uri, { key, result: full, registry });
+    const time = dependenceOf(now);
+    this.complete.set(uri, { key, result: full, registry, until: time.reusable ? time.until : nowMs });
+    if (time.reusable) this.refreshAt(uri, time.until, nowMs);
+    else this.cancelTimeTimer(uri);
   }
 
   /** The document, its settings and the files read with it; undefined when it is gone (or the run was superseded). */
