@@ -188,7 +188,7 @@ async function analyzeProject(options: CheckOptions, dir: string, project: Proje
     registryUrlFor: (name: string) => registry.registryUrlFor?.(name) ?? registry.registryUrl,
   };
   const results = options.resultCache ? runtime.resultCache?.(registrySettings) : undefined;
-  const result = results ? (await analyzeWithResultCache(input, deps, results, registrySettings)).result : await analyze(input, deps);
+  const result = results ? await analyzeWithResultCache(input, deps, results, registrySettings) : await analyze(input, deps);
   return buildReport(result, new Map(files.map((file) => [file.path, file.text])), registry.registryUrl);
 }
 

@@ -21,17 +21,11 @@ export interface CachedAnalysisDeps extends Omit<AnalysisDeps, 'registry' | 'adv
   publicRegistry?: CachingPublicRegistry;
 }
 
-export interface CachedAnalysis {
-  result: AnalysisResult;
-  /** True when the stored result was given. */
-  reused: boolean;
-}
-
 /**
  * `identity`: whatever else decides the result and is not in `input` or `deps` (registry URLs and
  * settings the caller chose); it becomes part of the key.
  */
-export async function analyzeWithResultCache(input: AnalysisInput, deps: CachedAnalysisDeps, cache: ResultCache, identity: unknown): Promise<CachedAnalysis> {
+export async function analyzeWithResultCache(input: AnalysisInput, deps: CachedAnalysisDeps, cache: ResultCache, identity: unknown): Promise<AnalysisResult> {
   const nowMs = deps.now.getTime();
   const key = resultKey({
     input,
@@ -50,7 +44,7 @@ export async function analyzeWithResultCache(input: AnalysisInput, deps: CachedA
   };
   const stored = cache.read(key, nowMs, routing);
   // A replay's stamp is its instant; otherwise the result is as of now.
-  if (stored) return { result: deps.asOf ? stored : { ...stored, asOf: new Date(nowMs).toISOString() }, reused: true };
+  if (stored) return deps.asOf ? stored : { ...stored, asOf: new Date(nowMs).toISOString() };
 
   const folders = cache.folders();
   const record = new Dependence(nowMs + LONGEST_REUSE_MS);
@@ -64,8 +58,9 @@ export async function analyzeWithResultCache(input: AnalysisInput, deps: CachedA
     ...(deps.publicRegistry && { publicRegistry: record.publicRegistry(deps.publicRegistry) }),
   });
   const time = dependenceOf(now);
-  if (time.reusable && record.until !== undefined) cache.write(key, result, Math.min(time.until, record.until), record.routes, folders, nowMs);
-  return { result, reused: false };
+  // A cancelled analysis is partial; nothing of it is kept.
+  if (time.reusable && record.until !== undefined && !deps.signal?.aborted) cache.write(key, result, Math.min(time.until, record.until), record.routes, folders, nowMs);
+  return result;
 }
 
 /** What one analysis asked the registry, and until when each answer would be given again. */
