@@ -4,8 +4,9 @@
 // - cold: an empty disk cache, every packument fetched;
 // - warm, analysed: the registry data fresh in the disk cache, analysed again (--no-result-cache), as after
 //   an edit to the project;
-// - warm, unchanged: the same check once more, which the result cache answers (node/resultCache.ts).
-// Not a test: figures, not verdicts.
+// - warm, unchanged: the same check once more, which the result cache answers (node/resultCache.ts);
+// and the language server (dist/server.js) checking the same project as an editor opens it, cold and
+// warm (languageServer.mjs). Not a test: figures, not verdicts.
 //
 //   node bench/run.mjs [--count 1500] [--giants 20,40,60] [--runs 3] [--seed 1] [--keep]
 import { spawn } from 'node:child_process';
@@ -15,10 +16,12 @@ import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
+import { runLanguageServer } from './languageServer.mjs';
 import { startBenchRegistry } from './server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
+const SERVER = join(ROOT, 'dist', 'server.js');
 const GNU_TIME = '/usr/bin/time';
 const MB = 1024 * 1024;
 const TARGETS = { cold: 3000, warm: 300, rssMb: 150 };
@@ -98,11 +101,11 @@ function row(cells, widths) {
   return cells.map((cell, i) => String(cell).padEnd(widths[i])).join('  ');
 }
 
-async function measure(kind, runs, registry, makeArgs, env, scratch) {
+async function measure(kind, runs, registry, makeRun) {
   const results = [];
   for (let i = 0; i < runs; i++) {
     const before = registry.snapshot();
-    const run = await runCli(makeArgs(i), env, scratch);
+    const run = await makeRun(i);
     const after = registry.snapshot();
     const delta = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]]));
     results.push({ ...run, delta });
@@ -144,18 +147,32 @@ async function main() {
     // The user's own npm config and cache stay out of it.
     const env = { ...process.env, HOME: dir, npm_config_userconfig: join(dir, 'npmrc'), npm_config_globalconfig: join(dir, 'npmrc') };
     const base = ['check', data.projectDir, '--registry', registry.url, '--format', 'json', '--fail-on', 'never'];
-    const cold = await measure('cold', options.runs, registry, (i) => [...base, '--cache-dir', join(dir, `cache-${i}`)], env, dir);
+    const cli = (args) => () => runCli(args, env, dir);
+    const cold = await measure('cold', options.runs, registry, (i) => runCli([...base, '--cache-dir', join(dir, `cache-${i}`)], env, dir));
     const warmCache = join(dir, `cache-${options.runs - 1}`);
     const warmArgs = [...base, '--cache-dir', warmCache];
-    const analysed = await measure('warm, analysed', options.runs, registry, () => [...warmArgs, '--no-result-cache'], env, dir);
+    const analysed = await measure('warm, analysed', options.runs, registry, cli([...warmArgs, '--no-result-cache']));
     // The first run that reads the cache stores its result; the runs after it are given that result.
     await runCli(warmArgs, env, dir);
-    const unchanged = await measure('warm, unchanged', options.runs, registry, () => warmArgs, env, dir);
+    const unchanged = await measure('warm, unchanged', options.runs, registry, cli(warmArgs));
+    const expected = analysed[0].report.summary.checked;
+    const server = (cacheDir) => async () => {
+      const run = await runLanguageServer({ serverPath: SERVER, projectDir: data.projectDir, registryUrl: registry.url, cacheDir, env, scratch: dir, expected });
+      return { ...run, report: { summary: { checked: run.status.checked, packages: expected } } };
+    };
+    const serverCold = await measure('server, cold', options.runs, registry, (i) => server(join(dir, `server-cache-${i}`))());
+    const serverWarm = await measure('server, warm', options.runs, registry, server(join(dir, `server-cache-${options.runs - 1}`)));
     const stamp = (report) => JSON.stringify({ ...report, asOf: undefined });
     if (stamp(unchanged[0].report) !== stamp(analysed[0].report)) throw new Error('the stored result differs from the analysed one');
     const giants = data.packages.filter((p) => p.giant);
     const header = ['run', 'median', 'runs (s)', 'CPU (user+sys)', 'requests', 'body bytes', 'peak RSS', 'checked', 'target'];
-    const rows = [summarise('cold', cold, TARGETS.cold), summarise('warm, analysed', analysed, TARGETS.warm), summarise('warm, unchanged', unchanged, TARGETS.warm)];
+    const rows = [
+      summarise('cold', cold, TARGETS.cold),
+      summarise('warm, analysed', analysed, TARGETS.warm),
+      summarise('warm, unchanged', unchanged, TARGETS.warm),
+      summarise('server, cold', serverCold, TARGETS.cold),
+      summarise('server, warm', serverWarm, TARGETS.warm),
+    ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
     const lines = [
       `Vigil bench: ${data.packages.length} packages (${options.count} recorded shapes renamed + ${giants.length} giants of ${giants.map((g) => fmtBytes(g.bytes)).join(', ')}), ${fmtBytes(data.totalBytes)} of packuments, served uncompressed from 127.0.0.1`,

@@ -39,6 +39,14 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   enable: { packageJson: true, lockfiles: true },
 };
 
+/**
+ * Node options the VS Code client starts the server with (and the README suggests to other editors): a
+ * 4 MB young generation instead of V8's 16 MB. The server keeps every summary it analysed, so the nursery
+ * grows to its maximum and stays there; capped, a 1,500-package project costs 20–30 MB less resident
+ * memory (bench: cold 196–202 MB against 225–230 MB, warm 121 against 143 MB) at no measurable time.
+ */
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** `initialize` options. Everything is optional: a plain LSP client (Neovim, Helix) sends none. */
 export interface VigilInitializationOptions {
   /** Disk cache for registry summaries; the VS Code client passes its global storage folder. */

@@ -58,7 +58,7 @@ local function run()
   local buf = vim.api.nvim_get_current_buf()
   local config = {
     name = 'vigil',
-    cmd = { env('VIGIL_NODE'), env('VIGIL_SERVER'), '--stdio' },
+    cmd = { env('VIGIL_NODE'), '--max-semi-space-size=4', env('VIGIL_SERVER'), '--stdio' },
     root_dir = env('VIGIL_ROOT'),
     settings = { vigil = { registry = env('VIGIL_REGISTRY'), asOf = env('VIGIL_AS_OF'), cooldownDays = 3 } },
     init_options = { cacheDir = env('VIGIL_CACHE') },
