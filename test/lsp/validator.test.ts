@@ -4,6 +4,9 @@
  * analyses, and debouncing, each deterministically.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver';
 import { statusView } from '../../client/src/statusView';
@@ -15,6 +18,7 @@ import type { AdvisoryQuery, AdvisoryResult } from '../../server/src/core/adviso
 import type { CachingAdvisorySource, CachingRegistry, Runtime } from '../../server/src/node/runtime';
 import type { StatusParams } from '../../server/src/protocol';
 import { FileRegistry, scenarioDir } from '../helpers/fileRegistry';
+import { ResultCache } from '../../server/src/node/resultCache';
 
 const AS_OF = '2020-09-30T13:15:21.378Z';
 const URI = 'file:///project/package.json';
@@ -36,6 +40,11 @@ class GatedRegistry implements CachingRegistry {
 
   peek(name: string): RegistryResult | undefined {
     return this.memory.get(name);
+  }
+
+  /** Recorded documents do not go stale: a stored result over them holds (for as long as the store keeps any). */
+  reusableUntil(): number {
+    return Number.POSITIVE_INFINITY;
   }
 
   getPackument(name: string, signal?: AbortSignalLike): Promise<RegistryResult> {
@@ -91,7 +100,7 @@ interface Published {
 }
 
 /** `asOf` null: no replay (advisories are asked for). `clock`: the runtime's; default a fixed instant. */
-function setup(advisories = new FakeAdvisories(), asOf: string | null = AS_OF, clock: () => Date = () => new Date('2030-01-01T00:00:00Z')) {
+function setup(advisories = new FakeAdvisories(), asOf: string | null = AS_OF, clock: () => Date = () => new Date('2030-01-01T00:00:00Z'), results?: ResultCache) {
   const registry = new GatedRegistry(FileRegistry.fromDirs(scenarioDir('ua-parser-js-2021') + '/registry'));
   const runtime: Runtime = {
     now: clock,
@@ -99,6 +108,7 @@ function setup(advisories = new FakeAdvisories(), asOf: string | null = AS_OF, c
     registry: () => Promise.resolve(registry),
     advisories: () => Promise.resolve(advisories),
     log: () => undefined,
+    ...(results && { resultCache: () => results }),
   };
   const documents = new Map<string, DocumentSource>([[URI, { text: MANIFEST, version: 1 }]]);
   const published: Published[] = [];
@@ -298,6 +308,30 @@ describe('validator and advisories', () => {
       assert.deepEqual(timers.filter((timer) => !timer.cancelled).map((timer) => timer.ms), delay, new Date(at).toISOString());
       validator.forget(URI);
       assert.ok(timers.every((timer) => timer.cancelled), 'forgetting the document cancels it');
+    }
+  });
+
+  it('a restarted server shows the stored result of an unchanged project at once, then fills memory for hovers', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vigil-validator-'));
+    try {
+      const first = setup(undefined, undefined, undefined, new ResultCache(folder));
+      await first.registry.release();
+      await first.validator.validate(URI);
+      const analysed = first.published.at(-1);
+      assert.deepEqual(codes(analysed), ['install-script-added', 'recent-release', 'release-line-burst']);
+
+      // A new server: nothing in memory, and the registry answers only when the test says so.
+      const second = setup(undefined, undefined, undefined, new ResultCache(folder));
+      const run = second.validator.validate(URI);
+      await second.registry.asked();
+      assert.deepEqual(second.published, [{ version: 1, diagnostics: analysed?.diagnostics }], 'the full result, before any registry answer');
+      assert.equal(second.registry.peek('ua-parser-js'), undefined);
+      await second.registry.release();
+      await run;
+      assert.ok(second.registry.peek('ua-parser-js')?.ok, 'read into memory afterwards, for hovers');
+      assert.equal(second.published.length, 1);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -24,14 +24,14 @@ async function stored(t: TestContext): Promise<{ cache: ResultCache; root: strin
   await mkdir(join(root, 'summaries-v2'));
   const cache = new ResultCache(root);
   const key = resultKey({ files: ['package.json'] });
-  cache.write(key, RESULT, NOW + 60_000, ROUTES, cache.folders(), NOW);
+  cache.write(key, RESULT, { until: NOW + 60_000, changesAt: NOW + 90_000 }, ROUTES, cache.folders(), NOW);
   return { cache, root, key };
 }
 
 test('a record is given back for its key, before its instant', async (t) => {
   const { cache, key } = await stored(t);
-  assert.deepEqual(cache.read(key, NOW, ROUTING), RESULT);
-  assert.deepEqual(cache.read(key, NOW + 59_999, ROUTING), RESULT);
+  assert.deepEqual(cache.read(key, NOW, ROUTING), { result: RESULT, changesAt: NOW + 90_000 });
+  assert.deepEqual(cache.read(key, NOW + 59_999, ROUTING)?.result, RESULT);
   assert.equal(cache.read(key, NOW + 60_000, ROUTING), undefined, 'at its instant');
   assert.equal(cache.read(key, NOW - 1, ROUTING), undefined, 'before the instant it was computed for (a clock set back)');
   assert.equal(cache.read(resultKey({ files: ['other'] }), NOW, ROUTING), undefined, 'another key');
@@ -54,7 +54,7 @@ test('not given back once the registry data folders or the routing changed', asy
   const { cache, root, key } = await stored(t);
   await writeFile(join(root, 'notes.txt'), 'x');
   await writeFile(join(root, RESULT_FOLDER, 'other.json'), 'x');
-  assert.deepEqual(cache.read(key, NOW, ROUTING), RESULT);
+  assert.deepEqual(cache.read(key, NOW, ROUTING)?.result, RESULT);
 });
 
 test('not stored when the folders changed while analysing, or with nothing left of its time', async (t) => {
@@ -64,8 +64,8 @@ test('not stored when the folders changed while analysing, or with nothing left 
   const key = resultKey('k');
   const before = cache.folders();
   await writeFile(join(root, 'summaries-v2', 'fetched.json'), '{}');
-  cache.write(key, RESULT, NOW + 60_000, ROUTES, before, NOW);
-  cache.write(key, RESULT, NOW, ROUTES, cache.folders(), NOW);
+  cache.write(key, RESULT, { until: NOW + 60_000, changesAt: NOW + 60_000 }, ROUTES, before, NOW);
+  cache.write(key, RESULT, { until: NOW, changesAt: NOW }, ROUTES, cache.folders(), NOW);
   assert.deepEqual(await readdir(root).then((names) => names.includes(RESULT_FOLDER)), false);
 });
 
@@ -78,18 +78,18 @@ test('a damaged or foreign record is ignored', async (t) => {
   }
 });
 
-test('records of other inputs an hour old are removed when one is written', async (t) => {
+test('records of other inputs an hour older than the one written are removed, by the file system clock', async (t) => {
   const { cache, root, key } = await stored(t);
+  // NOW is the analysis clock, not the machine's: ages are judged against the new file's own time.
+  const fileNow = Date.now();
   const old = join(root, RESULT_FOLDER, 'old.json');
   await writeFile(old, '{}');
-  const hourAgo = new Date(NOW - 61 * 60_000);
-  await utimes(old, hourAgo, hourAgo);
-  // Written "now" by the test's clock, whatever the machine's.
-  await utimes(join(root, RESULT_FOLDER, `${key}.json`), new Date(NOW), new Date(NOW));
+  await utimes(old, new Date(fileNow - 61 * 60_000), new Date(fileNow - 61 * 60_000));
   const recent = join(root, RESULT_FOLDER, 'recent.json');
   await writeFile(recent, '{}');
-  await utimes(recent, new Date(NOW), new Date(NOW));
-  cache.write(resultKey('another'), RESULT, NOW + 60_000, ROUTES, cache.folders(), NOW);
+  await utimes(recent, new Date(fileNow - 50 * 60_000), new Date(fileNow - 50 * 60_000));
+  cache.write(resultKey('another'), RESULT, { until: NOW + 60_000, changesAt: Number.POSITIVE_INFINITY }, ROUTES, cache.folders(), NOW);
   assert.deepEqual((await readdir(join(root, RESULT_FOLDER))).sort(), [`${key}.json`, `${resultKey('another')}.json`, 'recent.json'].sort());
+  assert.equal(cache.read(resultKey('another'), NOW, ROUTING)?.changesAt, Number.POSITIVE_INFINITY, 'a result time never changes');
   await rm(recent);
 });

@@ -5,7 +5,7 @@
  */
 import { join, relative, resolve, sep } from 'node:path';
 import { analyze, type ProjectFile } from '../core/analyze';
-import { analyzeWithResultCache } from '../node/cachedAnalysis';
+import { ReusableAnalysis } from '../node/cachedAnalysis';
 import { DEFAULT_CONFIG } from '../core/config';
 import { SEVERITY_RANK } from '../core/finding';
 import { readLockfiles, readProjectFiles, tolerantReader, workspaceMembers, type ReadText } from '../node/projectFiles';
@@ -188,7 +188,8 @@ async function analyzeProject(options: CheckOptions, dir: string, project: Proje
     registryUrlFor: (name: string) => registry.registryUrlFor?.(name) ?? registry.registryUrl,
   };
   const results = options.resultCache ? runtime.resultCache?.(registrySettings) : undefined;
-  const result = results ? await analyzeWithResultCache(input, deps, results, registrySettings) : await analyze(input, deps);
+  const reusable = results && new ReusableAnalysis(results, input, deps, registrySettings);
+  const result = reusable ? (reusable.stored() ?? (await reusable.run())).result : await analyze(input, deps);
   return buildReport(result, new Map(files.map((file) => [file.path, file.text])), registry.registryUrl);
 }
 

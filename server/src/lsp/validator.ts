@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { analyze, type AnalysisDeps, type AnalysisInput, type AnalysisResult, type ProjectFile } from '../core/analyze';
-import { dependenceOf, trackedNow } from '../core/elapsed';
+import { ReusableAnalysis, type TimedResult } from '../node/cachedAnalysis';
 import type { CachingRegistry, Runtime } from '../node/runtime';
 import { toDiagnostics } from './convert';
 import { memoryOnly, memoryOnlyAdvisories, memoryOnlyPublic, yielding } from './memoryViews';
@@ -316,7 +316,7 @@ export class Validator {
     const highImpact = await this.deps.runtime.highImpact?.();
     if (signal.aborted) return;
     const urlFor = registryUrlFor(registry);
-    const base: Omit<AnalysisDeps, 'registry'> = {
+    const base: Omit<AnalysisDeps, 'registry' | 'advisories' | 'publicRegistry'> = {
       now: new Date(nowMs),
       config: settings.config,
       signal,
@@ -326,6 +326,19 @@ export class Validator {
     if (settings.asOf) base.asOf = settings.asOf;
 
     const publicRegistry = registry.publicRegistry;
+    const reusable = new ReusableAnalysis(
+      this.deps.runtime.resultCache?.(registrySettings),
+      input,
+      { ...base, registry, advisories, ...(publicRegistry && { publicRegistry }) },
+      registrySettings,
+    );
+    // An unchanged project whose result is stored (an editor restarted within the data's freshness): shown at once.
+    const stored = reusable.stored();
+    if (stored) {
+      this.finish(uri, subject, source, key, stored, registry, settings, nowMs);
+      return this.fillMemory(registry, stored.result, signal);
+    }
+
     const quick = await analyze(input, {
       ...base,
       registry: memoryOnly(registry),
@@ -335,15 +348,10 @@ export class Validator {
     if (signal.aborted) return;
     this.report(uri, subject, source, quick, registry, settings);
 
-    // The full pass notes when time would change its answer (a used-up instant if it cannot say).
-    const now = trackedNow(nowMs);
-    const full = await analyze(input, { ...base, now, registry: yielding(registry), advisories, ...(publicRegistry && { publicRegistry }) });
+    // The full pass notes when time changes its answer, and is stored for the next session when it can be.
+    const full = await reusable.run(yielding);
     if (signal.aborted) return;
-    this.report(uri, subject, source, full, registry, settings);
-    const time = dependenceOf(now);
-    this.complete.set(uri, { key, result: full, registry, until: time.reusable ? time.until : nowMs });
-    if (time.reusable) this.refreshAt(uri, time.until, nowMs);
-    else this.cancelTimeTimer(uri);
+    this.finish(uri, subject, source, key, full, registry, settings, nowMs);
   }
 
   /** The document, its settings and the files read with it; undefined when it is gone (or the run was superseded). */
@@ -371,6 +379,27 @@ export class Validator {
     const data = dataOnly((await this.deps.dataFiles?.(uri)) ?? []).filter((file) => file.path !== subject.file);
     const input: AnalysisInput = { files: [{ path: subject.file, text: source.text }, ...data, ...companions], lockfileEntries: subject.entries };
     return { path, subject, source, settings, input };
+  }
+
+  /** Publishes a complete analysis and keeps it for unchanged validations until time changes it, re-checking then. */
+  private finish(uri: string, subject: Subject, source: DocumentSource, key: string, timed: TimedResult, registry: CachingRegistry, settings: EffectiveSettings, nowMs: number): void {
+    this.report(uri, subject, source, timed.result, registry, settings);
+    this.complete.set(uri, { key, result: timed.result, registry, until: timed.changesAt });
+    if (timed.changesAt > nowMs) this.refreshAt(uri, timed.changesAt, nowMs);
+    else this.cancelTimeTimer(uri);
+  }
+
+  /**
+   * Hovers and cards read the registry client's memory, which a stored result did not fill: the packages
+   * are read into it from the disk cache after the result is shown, a few at a time between other work.
+   */
+  private async fillMemory(registry: CachingRegistry, result: AnalysisResult, signal: AbortSignal): Promise<void> {
+    const names = new Set(result.dependencies.filter((d) => d.status === 'checked' || d.status === 'unresolved').map((d) => d.package));
+    const reader = yielding(registry);
+    for (const name of names) {
+      if (signal.aborted) return;
+      await reader.getPackument(name, signal);
+    }
   }
 
   /** A digest of everything the analysis reads (lockfile texts run to megabytes: keeping them per document would not do). */

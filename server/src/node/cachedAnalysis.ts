@@ -2,7 +2,7 @@
  * analyze() with the result cache (resultCache.ts): the stored result when it is still exactly what
  * analysing now would give, else a fresh analysis that notes what it depended on (every registry answer's
  * freshness, the routing of every name, and when its time-dependent answers flip) and is stored for the
- * next run when all of that can be pinned down.
+ * next run when all of that can be pinned down. The CLI and the language server both go through it.
  */
 import { analyze, type AnalysisDeps, type AnalysisInput, type AnalysisResult } from '../core/analyze';
 import type { AdvisoryQuery, AdvisoryResult } from '../core/advisories/types';
@@ -21,46 +21,81 @@ export interface CachedAnalysisDeps extends Omit<AnalysisDeps, 'registry' | 'adv
   publicRegistry?: CachingPublicRegistry;
 }
 
-/**
- * `identity`: whatever else decides the result and is not in `input` or `deps` (registry URLs and
- * settings the caller chose); it becomes part of the key.
- */
-export async function analyzeWithResultCache(input: AnalysisInput, deps: CachedAnalysisDeps, cache: ResultCache, identity: unknown): Promise<AnalysisResult> {
-  const nowMs = deps.now.getTime();
-  const key = resultKey({
-    input,
-    identity,
-    config: deps.config,
-    asOf: deps.asOf?.toISOString() ?? null,
-    registry: deps.registry.registryUrl,
-    advisories: deps.advisories !== undefined,
-    publicRegistry: deps.publicRegistry?.url ?? null,
-    highImpact: deps.highImpact !== undefined,
-  });
-  const registryUrlFor = deps.registryUrlFor ?? ((name: string) => deps.registry.registryUrlFor?.(name) ?? deps.registry.registryUrl);
-  const routing = {
-    registryUrlFor,
-    privateSourceOf: (name: string) => deps.publicRegistry?.privateSourceOf(name),
-  };
-  const stored = cache.read(key, nowMs, routing);
-  // A replay's stamp is its instant; otherwise the result is as of now.
-  if (stored) return deps.asOf ? stored : { ...stored, asOf: new Date(nowMs).toISOString() };
+/** A result, and the instant time changes it (a cooldown ends, a warning fades); Infinity: never. */
+export interface TimedResult {
+  result: AnalysisResult;
+  changesAt: number;
+}
 
-  const folders = cache.folders();
-  const record = new Dependence(nowMs + LONGEST_REUSE_MS);
-  const now = trackedNow(nowMs);
-  const result = await analyze(input, {
-    ...deps,
-    now,
-    registry: record.registry(deps.registry, registryUrlFor),
-    registryUrlFor: (name) => record.route(name, registryUrlFor(name)),
-    ...(deps.advisories && { advisories: record.advisories(deps.advisories) }),
-    ...(deps.publicRegistry && { publicRegistry: record.publicRegistry(deps.publicRegistry) }),
-  });
-  const time = dependenceOf(now);
-  // A cancelled analysis is partial; nothing of it is kept.
-  if (time.reusable && record.until !== undefined && !deps.signal?.aborted) cache.write(key, result, Math.min(time.until, record.until), record.routes, folders, nowMs);
-  return result;
+/**
+ * One analysis, given from the store when it still holds, else run with its dependence noted and stored.
+ * Without a store (`cache` undefined) it only runs, still saying when time changes the result: the
+ * language server re-checks a document then.
+ */
+export class ReusableAnalysis {
+  readonly #cache: ResultCache | undefined;
+  readonly #input: AnalysisInput;
+  readonly #deps: CachedAnalysisDeps;
+  readonly #key: string;
+  readonly #registryUrlFor: (name: string) => string;
+
+  /**
+   * `identity`: whatever else decides the result and is not in `input` or `deps` (registry URLs and
+   * settings the caller chose); it becomes part of the key.
+   */
+  constructor(cache: ResultCache | undefined, input: AnalysisInput, deps: CachedAnalysisDeps, identity: unknown) {
+    this.#cache = cache;
+    this.#input = input;
+    this.#deps = deps;
+    this.#registryUrlFor = deps.registryUrlFor ?? ((name: string) => deps.registry.registryUrlFor?.(name) ?? deps.registry.registryUrl);
+    this.#key = cache
+      ? resultKey({
+          input,
+          identity,
+          config: deps.config,
+          asOf: deps.asOf?.toISOString() ?? null,
+          registry: deps.registry.registryUrl,
+          advisories: deps.advisories !== undefined,
+          publicRegistry: deps.publicRegistry?.url ?? null,
+          highImpact: deps.highImpact !== undefined,
+        })
+      : '';
+  }
+
+  /** The stored result, when it is still exactly what analysing now would give. */
+  stored(): TimedResult | undefined {
+    const nowMs = this.#deps.now.getTime();
+    const routing = { registryUrlFor: this.#registryUrlFor, privateSourceOf: (name: string) => this.#deps.publicRegistry?.privateSourceOf(name) };
+    const stored = this.#cache?.read(this.#key, nowMs, routing);
+    if (!stored) return undefined;
+    // A replay's stamp is its instant; otherwise the result is as of now.
+    return { result: this.#deps.asOf ? stored.result : { ...stored.result, asOf: new Date(nowMs).toISOString() }, changesAt: stored.changesAt };
+  }
+
+  /** Analyses (through `adapt`, which may wrap the registry: the language server yields between lookups) and stores the result when it can. */
+  async run(adapt: (registry: Registry) => Registry = (registry) => registry): Promise<TimedResult> {
+    const deps = this.#deps;
+    const nowMs = deps.now.getTime();
+    const folders = this.#cache?.folders();
+    const record = new Dependence(nowMs + LONGEST_REUSE_MS);
+    const now = trackedNow(nowMs);
+    const result = await analyze(this.#input, {
+      ...deps,
+      now,
+      registry: adapt(record.registry(deps.registry, this.#registryUrlFor)),
+      registryUrlFor: (name) => record.route(name, this.#registryUrlFor(name)),
+      ...(deps.advisories && { advisories: record.advisories(deps.advisories) }),
+      ...(deps.publicRegistry && { publicRegistry: record.publicRegistry(deps.publicRegistry) }),
+    });
+    const time = dependenceOf(now);
+    // Without a say on time, the result is taken to change at once (nothing reuses it).
+    const changesAt = time.reusable ? time.until : nowMs;
+    // A cancelled analysis is partial; nothing of it is kept.
+    if (this.#cache && folders !== undefined && time.reusable && record.until !== undefined && !deps.signal?.aborted) {
+      this.#cache.write(this.#key, result, { until: Math.min(time.until, record.until), changesAt: time.until }, record.routes, folders, nowMs);
+    }
+    return { result, changesAt };
+  }
 }
 
 /** What one analysis asked the registry, and until when each answer would be given again. */

@@ -50,6 +50,8 @@ interface StoredResult {
   /** The instant it was computed for. */
   at: number;
   until: number;
+  /** When time changes the result (its own answers, not its data's freshness); null: never. */
+  changesAt: number | null;
   folders: string;
   routes: Routes;
   result: AnalysisResult;
@@ -105,8 +107,11 @@ export class ResultCache {
       .join('|');
   }
 
-  /** The stored result for `key`, when it is still exactly what analysing at `nowMs` would give. */
-  read(key: string, nowMs: number, routing: RoutingNow): AnalysisResult | undefined {
+  /**
+   * The stored result for `key`, when it is still exactly what analysing at `nowMs` would give, with the
+   * instant time changes it (Infinity: never).
+   */
+  read(key: string, nowMs: number, routing: RoutingNow): { result: AnalysisResult; changesAt: number } | undefined {
     let text: string;
     try {
       text = fs.readFileSync(this.#file(key), 'utf8');
@@ -125,38 +130,53 @@ export class ResultCache {
     if (!(nowMs >= stored.at && nowMs < stored.until)) return undefined;
     if (stored.folders !== this.folders()) return undefined;
     if (!sameRoutes(stored.routes, routing)) return undefined;
-    return stored.result;
+    return { result: stored.result, changesAt: stored.changesAt ?? Number.POSITIVE_INFINITY };
   }
 
-  /** Keeps `result` for reuse until `until`; `folders` is the folders' state from before the analysis began. */
-  write(key: string, result: AnalysisResult, until: number, routes: Routes, folders: string, nowMs: number): void {
+  /**
+   * Keeps `result` for reuse until `times.until`, saying it changes with time at `times.changesAt`;
+   * `folders` is the folders' state from before the analysis began.
+   */
+  write(key: string, result: AnalysisResult, times: { until: number; changesAt: number }, routes: Routes, folders: string, nowMs: number): void {
+    const { until, changesAt } = times;
     // Something was written while the analysis ran (its own fetches, or another process): the data it
     // used cannot be pinned down, so nothing is stored.
     if (!(until > nowMs) || folders === 'unlisted' || folders !== this.folders()) return;
     // Never for longer than records are kept (and JSON has no Infinity).
-    const stored: StoredResult = { format: RESULT_CACHE_FORMAT, key, at: nowMs, until: Math.min(until, nowMs + KEEP_MS), folders, routes, result };
+    const stored: StoredResult = {
+      format: RESULT_CACHE_FORMAT,
+      key,
+      at: nowMs,
+      until: Math.min(until, nowMs + KEEP_MS),
+      changesAt: Number.isFinite(changesAt) ? changesAt : null,
+      folders,
+      routes,
+      result,
+    };
     const file = this.#file(key);
     const failed = writeFileNow(file, tempName(file), JSON.stringify(stored));
     if (failed) this.#log(`Could not store the analysis result in the cache folder (${failed}).`);
-    this.#removeOld(nowMs);
+    else this.#removeOld(file);
   }
 
   #file(key: string): string {
     return join(this.dir, `${key}.json`);
   }
 
-  /** Results of other inputs, long past any use. */
-  #removeOld(nowMs: number): void {
-    let names: string[];
+  /**
+   * Results of other inputs, long past any use: an hour older than the one just written, by the file
+   * system's clock (which may not be the analysis clock: a replay, a test's, a skewed network drive).
+   */
+  #removeOld(written: string): void {
     try {
-      names = fs.readdirSync(this.dir);
+      const newest = fs.statSync(written).mtimeMs;
+      for (const name of fs.readdirSync(this.dir)) {
+        const file = join(this.dir, name);
+        const stat = fs.statSync(file, { throwIfNoEntry: false });
+        if (stat && newest - stat.mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
+      }
     } catch {
-      return;
-    }
-    for (const name of names) {
-      const file = join(this.dir, name);
-      const stat = fs.statSync(file, { throwIfNoEntry: false });
-      if (stat && nowMs - stat.mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
+      // Cleaning up is a courtesy: a folder that cannot be listed keeps its files.
     }
   }
 }
@@ -176,6 +196,7 @@ function isStoredResult(value: unknown): value is StoredResult {
     typeof stored.key === 'string' &&
     typeof stored.at === 'number' &&
     typeof stored.until === 'number' &&
+    (typeof stored.changesAt === 'number' || stored.changesAt === null) &&
     typeof stored.folders === 'string' &&
     Array.isArray(stored.routes?.registry) &&
     Array.isArray(stored.routes?.privateSource) &&

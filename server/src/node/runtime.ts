@@ -109,7 +109,7 @@ export interface Runtime {
   clearCache?(cacheDir?: string | null): Promise<boolean>;
   /**
    * The store of analysis results for these settings' cache folder (resultCache.ts); undefined without a
-   * disk cache. Optional: only the CLI reuses results (a language server keeps its own in memory).
+   * disk cache. Optional: fakes need none (nothing is then stored or reused).
    */
   resultCache?(settings: RegistrySettings): ResultCache | undefined;
   /** Writes a text file (`vigil baseline`). Optional: only the CLI writes. */
