@@ -326,8 +326,9 @@ describe('validator and advisories', () => {
       await second.registry.asked();
       assert.deepEqual(second.published, [{ version: 1, diagnostics: analysed?.diagnostics }], 'the full result, before any registry answer');
       assert.equal(second.registry.peek('ua-parser-js'), undefined);
-      await second.registry.release();
       await run;
+      await second.registry.release();
+      await second.validator.whenIdle();
       assert.ok(second.registry.peek('ua-parser-js')?.ok, 'read into memory afterwards, for hovers');
       assert.equal(second.published.length, 1);
     } finally {

@@ -336,7 +336,9 @@ export class Validator {
     const stored = reusable.stored();
     if (stored) {
       this.finish(uri, subject, source, key, stored, registry, settings, nowMs);
-      return this.fillMemory(registry, stored.result, signal);
+      // In the background: the validation (and the workspace scan's "checking") is over once the result is shown.
+      void this.track(this.fillMemory(registry, stored.result, signal));
+      return;
     }
 
     const quick = await analyze(input, {
