@@ -5,13 +5,14 @@
 // - warm, analysed: the registry data fresh in the disk cache, analysed again (--no-result-cache), as after
 //   an edit to the project;
 // - warm, unchanged: the same check once more, which the result cache answers (node/resultCache.ts);
-// and the language server (dist/server.js) checking the same project as an editor opens it, cold and
-// warm (languageServer.mjs). Not a test: figures, not verdicts.
+// and the language server (dist/server.js) checking the same project as an editor opens it
+// (languageServer.mjs): cold, warm with no stored result, and warm reopening an unchanged project.
+// Not a test: figures, not verdicts.
 //
 //   node bench/run.mjs [--count 1500] [--giants 20,40,60] [--runs 3] [--seed 1] [--keep]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,12 @@ async function runCli(args, env, scratch) {
   const { rssKb, cpu } = await peak();
   if (code !== 0) throw new Error(`vigil exited with ${code}: ${Buffer.concat(err).toString().slice(0, 2000)}`);
   return { ms, cpu, rssMb: rssKb / 1024, report: JSON.parse(Buffer.concat(out).toString('utf8')) };
+}
+
+/** Removes the stored analysis results (the result cache's folders) from a cache folder, keeping the registry data. */
+async function forgetResults(cacheDir) {
+  const names = await readdir(cacheDir).catch(() => []);
+  await Promise.all(names.filter((name) => name.startsWith('results-')).map((name) => rm(join(cacheDir, name), { recursive: true, force: true })));
 }
 
 function machine(cpuinfo) {
@@ -161,7 +168,15 @@ async function main() {
       return { ...run, report: { summary: { checked: run.status.checked, packages: expected } } };
     };
     const serverCold = await measure('server, cold', options.runs, registry, (i) => server(join(dir, `server-cache-${i}`))());
-    const serverWarm = await measure('server, warm', options.runs, registry, server(join(dir, `server-cache-${options.runs - 1}`)));
+    const serverCache = join(dir, `server-cache-${options.runs - 1}`);
+    // A session that must analyse (no stored result: as after an edit while the editor was closed) ...
+    const serverAnalysed = await measure('server, warm, analysed', options.runs, registry, async () => {
+      await forgetResults(serverCache);
+      return server(serverCache)();
+    });
+    // ... and sessions after one that stored its result (an editor reopened on an unchanged project).
+    await server(serverCache)();
+    const serverUnchanged = await measure('server, warm, unchanged', options.runs, registry, server(serverCache));
     const stamp = (report) => JSON.stringify({ ...report, asOf: undefined });
     if (stamp(unchanged[0].report) !== stamp(analysed[0].report)) throw new Error('the stored result differs from the analysed one');
     const giants = data.packages.filter((p) => p.giant);
@@ -171,7 +186,8 @@ async function main() {
       summarise('warm, analysed', analysed, TARGETS.warm),
       summarise('warm, unchanged', unchanged, TARGETS.warm),
       summarise('server, cold', serverCold, TARGETS.cold),
-      summarise('server, warm', serverWarm, TARGETS.warm),
+      summarise('server, warm, analysed', serverAnalysed, TARGETS.warm),
+      summarise('server, warm, unchanged', serverUnchanged, TARGETS.warm),
     ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
     const lines = [
