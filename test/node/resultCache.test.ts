@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../../server/src/core/analyze';
-import { RESULT_FOLDER, ResultCache, resultKey, type Routes, type RoutingNow } from '../../server/src/node/resultCache';
+import { RESULT_FOLDER, ResultCache, resultKey, type ResultId, type Routes, type RoutingNow } from '../../server/src/node/resultCache';
 import { tempDir } from './helpers';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
@@ -19,23 +19,38 @@ const ROUTING: RoutingNow = {
   privateSourceOf: (name) => (name.startsWith('@corp/') ? 'https://npm.corp.example/' : undefined),
 };
 
-async function stored(t: TestContext): Promise<{ cache: ResultCache; root: string; key: string }> {
+/** What is analysed (`slot`) and with which inputs (`key`). */
+function id(slot: string, inputs: unknown = slot): ResultId {
+  return { slot: resultKey(['slot', slot]), key: resultKey(['inputs', inputs]) };
+}
+
+async function stored(t: TestContext): Promise<{ cache: ResultCache; root: string; key: ResultId }> {
   const root = await tempDir(t, 'vigil-resultcache-');
   await mkdir(join(root, 'summaries-v2'));
   const cache = new ResultCache(root);
-  const key = resultKey({ files: ['package.json'] });
+  const key = id('project', { files: ['package.json'] });
   cache.write(key, RESULT, { until: NOW + 60_000, changesAt: NOW + 90_000 }, ROUTES, cache.folders(), NOW);
   return { cache, root, key };
 }
 
-test('a record is given back for its key, before its instant', async (t) => {
+test('a record is given back for its inputs, before its instant', async (t) => {
   const { cache, key } = await stored(t);
   assert.deepEqual(cache.read(key, NOW, ROUTING), { result: RESULT, changesAt: NOW + 90_000 });
   assert.deepEqual(cache.read(key, NOW + 59_999, ROUTING)?.result, RESULT);
   assert.equal(cache.read(key, NOW + 60_000, ROUTING), undefined, 'at its instant');
   assert.equal(cache.read(key, NOW - 1, ROUTING), undefined, 'before the instant it was computed for (a clock set back)');
-  assert.equal(cache.read(resultKey({ files: ['other'] }), NOW, ROUTING), undefined, 'another key');
+  assert.equal(cache.read(id('project', { files: ['other'] }), NOW, ROUTING), undefined, 'other inputs');
+  assert.equal(cache.read(id('other project', { files: ['package.json'] }), NOW, ROUTING), undefined, 'another project');
   assert.notEqual(resultKey({ a: 1 }), resultKey({ a: 2 }));
+});
+
+test('a project keeps one record, the newest', async (t) => {
+  const { cache, root, key } = await stored(t);
+  const edited = id('project', { files: ['package.json', 'edited'] });
+  cache.write(edited, RESULT, { until: NOW + 60_000, changesAt: NOW + 90_000 }, ROUTES, cache.folders(), NOW);
+  assert.equal((await readdir(join(root, RESULT_FOLDER))).length, 1);
+  assert.equal(cache.read(key, NOW, ROUTING), undefined);
+  assert.deepEqual(cache.read(edited, NOW, ROUTING)?.result, RESULT);
 });
 
 test('not given back once the registry data folders or the routing changed', async (t) => {
@@ -61,7 +76,7 @@ test('not stored when the folders changed while analysing, or with nothing left 
   const root = await tempDir(t, 'vigil-resultcache-');
   await mkdir(join(root, 'summaries-v2'));
   const cache = new ResultCache(root);
-  const key = resultKey('k');
+  const key = id('k');
   const before = cache.folders();
   await writeFile(join(root, 'summaries-v2', 'fetched.json'), '{}');
   cache.write(key, RESULT, { until: NOW + 60_000, changesAt: NOW + 60_000 }, ROUTES, before, NOW);
@@ -73,12 +88,12 @@ test('a damaged or foreign record is ignored', async (t) => {
   const texts = ['', '{"format":1,', 'null', '[]', '{"format":1,"key":"k"}', JSON.stringify({ format: 99 })];
   for (const text of texts) {
     const { cache, root, key } = await stored(t);
-    await writeFile(join(root, RESULT_FOLDER, `${key}.json`), text);
+    await writeFile(join(root, RESULT_FOLDER, `${key.slot}.json`), text);
     assert.equal(cache.read(key, NOW, ROUTING), undefined, JSON.stringify(text));
   }
 });
 
-test('records of other inputs an hour older than the one written are removed, by the file system clock', async (t) => {
+test('records of other projects an hour older than the one written are removed, by the file system clock', async (t) => {
   const { cache, root, key } = await stored(t);
   // NOW is the analysis clock, not the machine's: ages are judged against the new file's own time.
   const fileNow = Date.now();
@@ -88,8 +103,9 @@ test('records of other inputs an hour older than the one written are removed, by
   const recent = join(root, RESULT_FOLDER, 'recent.json');
   await writeFile(recent, '{}');
   await utimes(recent, new Date(fileNow - 50 * 60_000), new Date(fileNow - 50 * 60_000));
-  cache.write(resultKey('another'), RESULT, { until: NOW + 60_000, changesAt: Number.POSITIVE_INFINITY }, ROUTES, cache.folders(), NOW);
-  assert.deepEqual((await readdir(join(root, RESULT_FOLDER))).sort(), [`${key}.json`, `${resultKey('another')}.json`, 'recent.json'].sort());
-  assert.equal(cache.read(resultKey('another'), NOW, ROUTING)?.changesAt, Number.POSITIVE_INFINITY, 'a result time never changes');
+  const another = id('another');
+  cache.write(another, RESULT, { until: NOW + 60_000, changesAt: Number.POSITIVE_INFINITY }, ROUTES, cache.folders(), NOW);
+  assert.deepEqual((await readdir(join(root, RESULT_FOLDER))).sort(), [`${key.slot}.json`, `${another.slot}.json`, 'recent.json'].sort());
+  assert.equal(cache.read(another, NOW, ROUTING)?.changesAt, Number.POSITIVE_INFINITY, 'a result time never changes');
   await rm(recent);
 });

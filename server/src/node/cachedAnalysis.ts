@@ -9,7 +9,7 @@ import type { AdvisoryQuery, AdvisoryResult } from '../core/advisories/types';
 import { dependenceOf, trackedNow } from '../core/elapsed';
 import type { Registry } from '../core/registry/types';
 import type { CachingPublicRegistry } from './publicRegistry';
-import { resultKey, type ResultCache, type Routes } from './resultCache';
+import { resultKey, type ResultCache, type ResultId, type Routes } from './resultCache';
 import type { CachingAdvisorySource, CachingRegistry } from './runtime';
 
 /** A stored result is not trusted for longer than this, whatever it depended on. */
@@ -36,7 +36,7 @@ export class ReusableAnalysis {
   readonly #cache: ResultCache | undefined;
   readonly #input: AnalysisInput;
   readonly #deps: CachedAnalysisDeps;
-  readonly #key: string;
+  readonly #id: ResultId;
   readonly #registryUrlFor: (name: string) => string;
 
   /**
@@ -48,7 +48,9 @@ export class ReusableAnalysis {
     this.#input = input;
     this.#deps = deps;
     this.#registryUrlFor = deps.registryUrlFor ?? ((name: string) => deps.registry.registryUrlFor?.(name) ?? deps.registry.registryUrl);
-    this.#key = cache
+    // One slot per analysed thing (the project, or the editor's document: the first file is the subject).
+    const slot = cache ? resultKey({ identity, subject: input.files[0]?.path ?? '', entries: input.lockfileEntries ?? null }) : '';
+    const key = cache
       ? resultKey({
           input,
           identity,
@@ -60,13 +62,14 @@ export class ReusableAnalysis {
           highImpact: deps.highImpact !== undefined,
         })
       : '';
+    this.#id = { slot, key };
   }
 
   /** The stored result, when it is still exactly what analysing now would give. */
   stored(): TimedResult | undefined {
     const nowMs = this.#deps.now.getTime();
     const routing = { registryUrlFor: this.#registryUrlFor, privateSourceOf: (name: string) => this.#deps.publicRegistry?.privateSourceOf(name) };
-    const stored = this.#cache?.read(this.#key, nowMs, routing);
+    const stored = this.#cache?.read(this.#id, nowMs, routing);
     if (!stored) return undefined;
     // A replay's stamp is its instant; otherwise the result is as of now.
     return { result: this.#deps.asOf ? stored.result : { ...stored.result, asOf: new Date(nowMs).toISOString() }, changesAt: stored.changesAt };
@@ -92,7 +95,7 @@ export class ReusableAnalysis {
     const changesAt = time.reusable ? time.until : nowMs;
     // A cancelled analysis is partial; nothing of it is kept.
     if (this.#cache && folders !== undefined && time.reusable && record.until !== undefined && !deps.signal?.aborted) {
-      this.#cache.write(this.#key, result, { until: Math.min(time.until, record.until), changesAt: time.until }, record.routes, folders, nowMs);
+      this.#cache.write(this.#id, result, { until: Math.min(time.until, record.until), changesAt: time.until }, record.routes, folders, nowMs);
     }
     return { result, changesAt };
   }

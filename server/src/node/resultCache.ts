@@ -16,7 +16,10 @@
  *
  * A result is stored only when the registry data folders did not change while it was computed: a cold
  * run that fetched and wrote summaries stores nothing, so the next run (which reads them) does.
- * Results are files named by the key's hash, written whole; anything unreadable is ignored and replaced.
+ * Each project (or editor document) has one file, named by a hash of what it is (its folder, file and
+ * settings: `ResultId.slot`) and replaced by each new result, so editing and checking again does not pile
+ * up files; the key inside says which inputs it is the result of. Files are written whole; anything
+ * unreadable is ignored and replaced.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -76,6 +79,12 @@ export function resultKey(parts: unknown): string {
   return sha256(JSON.stringify([RESULT_CACHE_FORMAT, build(), parts]));
 }
 
+/** Where a result is kept (`slot`: what is analysed, see the module comment) and what it is the result of (`key`). */
+export interface ResultId {
+  slot: string;
+  key: string;
+}
+
 export class ResultCache {
   readonly root: string;
   readonly dir: string;
@@ -111,10 +120,10 @@ export class ResultCache {
    * The stored result for `key`, when it is still exactly what analysing at `nowMs` would give, with the
    * instant time changes it (Infinity: never).
    */
-  read(key: string, nowMs: number, routing: RoutingNow): { result: AnalysisResult; changesAt: number } | undefined {
+  read(id: ResultId, nowMs: number, routing: RoutingNow): { result: AnalysisResult; changesAt: number } | undefined {
     let text: string;
     try {
-      text = fs.readFileSync(this.#file(key), 'utf8');
+      text = fs.readFileSync(this.#file(id), 'utf8');
     } catch {
       return undefined;
     }
@@ -125,7 +134,7 @@ export class ResultCache {
       this.#log('Ignoring an unreadable stored result; the project is analysed again.');
       return undefined;
     }
-    if (!isStoredResult(stored) || stored.key !== key) return undefined;
+    if (!isStoredResult(stored) || stored.key !== id.key) return undefined;
     // Not before its own instant either: a clock set back would see a cooldown that has not ended yet.
     if (!(nowMs >= stored.at && nowMs < stored.until)) return undefined;
     if (stored.folders !== this.folders()) return undefined;
@@ -137,7 +146,7 @@ export class ResultCache {
    * Keeps `result` for reuse until `times.until`, saying it changes with time at `times.changesAt`;
    * `folders` is the folders' state from before the analysis began.
    */
-  write(key: string, result: AnalysisResult, times: { until: number; changesAt: number }, routes: Routes, folders: string, nowMs: number): void {
+  write(id: ResultId, result: AnalysisResult, times: { until: number; changesAt: number }, routes: Routes, folders: string, nowMs: number): void {
     const { until, changesAt } = times;
     // Something was written while the analysis ran (its own fetches, or another process): the data it
     // used cannot be pinned down, so nothing is stored.
@@ -145,7 +154,7 @@ export class ResultCache {
     // Never for longer than records are kept (and JSON has no Infinity).
     const stored: StoredResult = {
       format: RESULT_CACHE_FORMAT,
-      key,
+      key: id.key,
       at: nowMs,
       until: Math.min(until, nowMs + KEEP_MS),
       changesAt: Number.isFinite(changesAt) ? changesAt : null,
@@ -153,18 +162,18 @@ export class ResultCache {
       routes,
       result,
     };
-    const file = this.#file(key);
+    const file = this.#file(id);
     const failed = writeFileNow(file, tempName(file), JSON.stringify(stored));
     if (failed) this.#log(`Could not store the analysis result in the cache folder (${failed}).`);
     else this.#removeOld(file);
   }
 
-  #file(key: string): string {
-    return join(this.dir, `${key}.json`);
+  #file(id: ResultId): string {
+    return join(this.dir, `${id.slot}.json`);
   }
 
   /**
-   * Results of other inputs, long past any use: an hour older than the one just written, by the file
+   * Results of other projects, long past any use: an hour older than the one just written, by the file
    * system's clock (which may not be the analysis clock: a replay, a test's, a skewed network drive).
    */
   #removeOld(written: string): void {
