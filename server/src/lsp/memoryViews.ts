@@ -4,7 +4,8 @@
  * then, so a 5,000-entry lockfile never holds every other message behind it.
  */
 import type { AdvisorySource } from '../core/advisories/types';
-import type { PublicRegistry, Registry, RegistryResult } from '../core/registry/types';
+import type { AnalysisResult } from '../core/analyze';
+import type { AbortSignalLike, PublicRegistry, Registry, RegistryResult } from '../core/registry/types';
 import type { CachingPublicRegistry } from '../node/publicRegistry';
 import type { CachingAdvisorySource, CachingRegistry } from '../node/runtime';
 
@@ -54,4 +55,18 @@ export function memoryOnlyPublic(publicRegistry: CachingPublicRegistry): PublicR
 /** Advisories as memory alone knows them; the rest count as not checked yet, which adds no note. */
 export function memoryOnlyAdvisories(advisories: CachingAdvisorySource): AdvisorySource {
   return { bulk: (query) => Promise.resolve(advisories.peek(query)) };
+}
+
+/**
+ * Hovers and cards read the registry client's memory, which a stored result (resultCache.ts) did not
+ * fill: its packages are read into it from the disk cache after the result is shown, one at a time
+ * between other work.
+ */
+export async function fillMemory(registry: Registry, result: AnalysisResult, signal: AbortSignalLike): Promise<void> {
+  const names = new Set(result.dependencies.filter((d) => d.status === 'checked' || d.status === 'unresolved').map((d) => d.package));
+  const reader = yielding(registry);
+  for (const name of names) {
+    if (signal.aborted) return;
+    await reader.getPackument(name, signal);
+  }
 }

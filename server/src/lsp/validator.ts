@@ -16,11 +16,12 @@ import { analyze, type AnalysisDeps, type AnalysisInput, type AnalysisResult, ty
 import { ReusableAnalysis, type TimedResult } from '../node/cachedAnalysis';
 import type { CachingRegistry, Runtime } from '../node/runtime';
 import { toDiagnostics } from './convert';
-import { memoryOnly, memoryOnlyAdvisories, memoryOnlyPublic, yielding } from './memoryViews';
+import { fillMemory, memoryOnly, memoryOnlyAdvisories, memoryOnlyPublic, yielding } from './memoryViews';
 import { dataOnly, documentKind, type DocumentKind } from './lockfiles';
 import { describeError } from './runSafe';
 import type { EffectiveSettings, SettingsCache } from './settings';
 import { fileStatus, type StatusReporter } from './status';
+import { TimeRefresh } from './timeRefresh';
 import { uriToPath } from './workspace';
 
 /** Runs `callback` after `ms`; returns a function that cancels it. Injected so tests control time. */
@@ -115,20 +116,12 @@ interface Complete {
   until: number;
 }
 
-/**
- * Validating again because time changed the answer happens at most this often: a release minutes old
- * changes its "published N minutes ago" every minute, which is not worth a re-analysis each time.
- */
-export const TIME_REFRESH_MIN_MS = 5 * 60_000;
-/** And at least this often while an answer is due to change later (timers this long are capped anyway). */
-const TIME_REFRESH_MAX_MS = 24 * 60 * 60_000;
-
 export class Validator {
   private readonly runs = new Map<string, AbortController>();
   /** Pending debounced validations; `ifChanged` only while every request for it said so. */
   private readonly timers = new Map<string, { cancel: () => void; ifChanged: boolean }>();
   /** Per URI, the validation due when time changes its result (see Complete.until). */
-  private readonly timeTimers = new Map<string, () => void>();
+  private readonly timeRefresh: TimeRefresh;
   /** Validations and batches in progress, for whenIdle. */
   private readonly inflight = new Set<Promise<unknown>>();
   /** scheduleAll's pending batch: URI → `ifChanged`. */
@@ -144,7 +137,9 @@ export class Validator {
   /** The newest analysis per URI with the text it describes: what hovers and code actions will read. */
   private readonly results = new Map<string, Analysis>();
 
-  constructor(private readonly deps: ValidatorDeps) {}
+  constructor(private readonly deps: ValidatorDeps) {
+    this.timeRefresh = new TimeRefresh(deps.schedule, (uri) => this.schedule(uri, { ifChanged: true }));
+  }
 
   /** Validates after the debounce delay; each call restarts the delay (typing, a burst of file events). */
   schedule(uri: string, options: ValidateOptions = {}): void {
@@ -235,7 +230,7 @@ export class Validator {
   /** Stops any work on `uri` and removes its diagnostics and status. */
   forget(uri: string): void {
     this.cancelTimer(uri);
-    this.cancelTimeTimer(uri);
+    this.timeRefresh.cancel(uri);
     this.batch.delete(uri);
     this.results.delete(uri);
     this.complete.delete(uri);
@@ -249,7 +244,7 @@ export class Validator {
     this.cancelBatch?.();
     this.batch.clear();
     for (const uri of [...this.timers.keys()]) this.cancelTimer(uri);
-    for (const uri of [...this.timeTimers.keys()]) this.cancelTimeTimer(uri);
+    this.timeRefresh.dispose();
     for (const controller of this.runs.values()) controller.abort();
     this.runs.clear();
   }
@@ -257,25 +252,6 @@ export class Validator {
   /** Whether every validation still pending for `uri` (debounced, or in the batch) may be skipped when nothing changed. */
   private pendingIfChanged(uri: string): boolean {
     return (this.timers.get(uri)?.ifChanged ?? true) && (this.batch.get(uri) ?? true);
-  }
-
-  private cancelTimeTimer(uri: string): void {
-    this.timeTimers.get(uri)?.();
-    this.timeTimers.delete(uri);
-  }
-
-  /** Validates `uri` again when time changes its result (not sooner than TIME_REFRESH_MIN_MS from `nowMs`). */
-  private refreshAt(uri: string, until: number, nowMs: number): void {
-    this.cancelTimeTimer(uri);
-    if (!Number.isFinite(until)) return;
-    const delay = Math.min(Math.max(until - nowMs, TIME_REFRESH_MIN_MS), TIME_REFRESH_MAX_MS);
-    this.timeTimers.set(
-      uri,
-      this.deps.schedule(() => {
-        this.timeTimers.delete(uri);
-        this.schedule(uri, { ifChanged: true });
-      }, delay),
-    );
   }
 
   private cancelTimer(uri: string): void {
@@ -294,7 +270,7 @@ export class Validator {
     const last = this.complete.get(uri);
     const nowMs = this.deps.runtime.now().getTime();
     if (ifChanged && last?.key === key && nowMs < last.until) {
-      this.refreshAt(uri, last.until, nowMs);
+      this.timeRefresh.at(uri, last.until, nowMs);
       return this.report(uri, subject, source, last.result, last.registry, settings);
     }
 
@@ -337,7 +313,7 @@ export class Validator {
     if (stored) {
       this.finish(uri, subject, source, key, stored, registry, settings, nowMs);
       // In the background: the validation (and the workspace scan's "checking") is over once the result is shown.
-      void this.track(this.fillMemory(registry, stored.result, signal));
+      void this.track(fillMemory(registry, stored.result, signal));
       return;
     }
 
@@ -387,21 +363,8 @@ export class Validator {
   private finish(uri: string, subject: Subject, source: DocumentSource, key: string, timed: TimedResult, registry: CachingRegistry, settings: EffectiveSettings, nowMs: number): void {
     this.report(uri, subject, source, timed.result, registry, settings);
     this.complete.set(uri, { key, result: timed.result, registry, until: timed.changesAt });
-    if (timed.changesAt > nowMs) this.refreshAt(uri, timed.changesAt, nowMs);
-    else this.cancelTimeTimer(uri);
-  }
-
-  /**
-   * Hovers and cards read the registry client's memory, which a stored result did not fill: the packages
-   * are read into it from the disk cache after the result is shown, a few at a time between other work.
-   */
-  private async fillMemory(registry: CachingRegistry, result: AnalysisResult, signal: AbortSignal): Promise<void> {
-    const names = new Set(result.dependencies.filter((d) => d.status === 'checked' || d.status === 'unresolved').map((d) => d.package));
-    const reader = yielding(registry);
-    for (const name of names) {
-      if (signal.aborted) return;
-      await reader.getPackument(name, signal);
-    }
+    if (timed.changesAt > nowMs) this.timeRefresh.at(uri, timed.changesAt, nowMs);
+    else this.timeRefresh.cancel(uri);
   }
 
   /** A digest of everything the analysis reads (lockfile texts run to megabytes: keeping them per document would not do). */
