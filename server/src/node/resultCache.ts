@@ -1,21 +1,27 @@
 /**
- * The CLI's result cache: an analysis result kept next to the registry data it was computed from, and
- * given again only while analysing again would give exactly the same result. Like ESLint's `--cache`,
- * it makes running the same check twice cheap (a pre-commit hook, then CI's steps on one machine, each in
- * a fresh process), without ever answering differently.
+ * The result cache: an analysis result kept next to the registry data it was computed from, and given
+ * again only while analysing again would give the same result. Like ESLint's `--cache`, it makes running
+ * the same check twice cheap (a pre-commit hook, then CI's steps on one machine, each in a fresh process),
+ * and lets a restarted editor show an unchanged project's findings at once.
  *
  * A stored result is reused only when all of these still hold:
- * - the same key: Vigil's build, every project file's text, the options and the registry URLs (key.ts
- *   callers hash them; see resultKey());
+ * - the same key: Vigil's build, every project file's text, the options and the registry URLs (see
+ *   resultKey() and cachedAnalysis.ts);
  * - the registry data it used is unchanged: no file in the summaries, not-found or advisory folders was
  *   written, replaced or removed since (each folder's change time, to the nanosecond, is part of the
  *   record), and npm's routing still sends every package it asked about to the same registry;
- * - the instant is not before the one it was computed for, and before `until`: the earliest of the moments any of its registry answers stops being
- *   fresh (the registry would be asked again then) and the moment any time-dependent answer of the
- *   analysis would flip (core/elapsed.ts: a cooldown ending, a warning fading, an age changing words).
+ * - the instant is not before the one it was computed for, and before `until`: the earliest of the
+ *   moments any of its registry answers stops being fresh (the registry would be asked again then) and
+ *   the moment any time-dependent answer of the analysis would flip (core/elapsed.ts: a cooldown ending,
+ *   a warning fading, an age changing words).
  *
  * A result is stored only when the registry data folders did not change while it was computed: a cold
- * run that fetched and wrote summaries stores nothing, so the next run (which reads them) does.
+ * run that fetched and wrote summaries stores nothing, so the next run (which reads them) does. One case
+ * is not seen: a language server answers from its memory, and another process may have replaced an entry
+ * it holds with a newer fetch before the analysis began. Its stored result is then what that server
+ * showed, from data still inside its freshness window, where a fresh process would read the newer copy;
+ * both are answers the freshness rule allows, and the difference lasts at most that window.
+ *
  * Each project (or editor document) has one file, named by a hash of what it is (its folder, file and
  * settings: `ResultId.slot`) and replaced by each new result, so editing and checking again does not pile
  * up files; the key inside says which inputs it is the result of. Files are written whole; anything
