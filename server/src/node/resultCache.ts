@@ -31,6 +31,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../core/analyze';
 import { DATA_FOLDER, sha256, tempName } from './diskCache';
+import { isAnalysisResult } from './resultShape';
 import { writeFileNow } from './wholeFile';
 
 /** Bump when AnalysisResult or the stored record changes shape. */
@@ -205,7 +206,6 @@ function sameRoutes(routes: Routes, routing: RoutingNow): boolean {
 function isStoredResult(value: unknown): value is StoredResult {
   if (typeof value !== 'object' || value === null) return false;
   const stored = value as Partial<StoredResult>;
-  const result = stored.result as Partial<AnalysisResult> | undefined;
   return (
     stored.format === RESULT_CACHE_FORMAT &&
     typeof stored.key === 'string' &&
@@ -213,15 +213,14 @@ function isStoredResult(value: unknown): value is StoredResult {
     typeof stored.until === 'number' &&
     (typeof stored.changesAt === 'number' || stored.changesAt === null) &&
     typeof stored.folders === 'string' &&
-    Array.isArray(stored.routes?.registry) &&
-    Array.isArray(stored.routes?.privateSource) &&
-    typeof result === 'object' &&
-    result !== null &&
-    typeof result.asOf === 'string' &&
-    Array.isArray(result.findings) &&
-    Array.isArray(result.errors) &&
-    Array.isArray(result.dependencies) &&
-    Array.isArray(result.notes) &&
-    Array.isArray(result.suppressed)
+    isRoutes(stored.routes) &&
+    isAnalysisResult(stored.result)
   );
+}
+
+function isRoutes(value: unknown): value is Routes {
+  const routes = value as Partial<Routes> | undefined;
+  const pairs = (list: unknown, second: (v: unknown) => boolean): boolean =>
+    Array.isArray(list) && list.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && second(pair[1]));
+  return typeof value === 'object' && value !== null && pairs(routes?.registry, (v) => typeof v === 'string') && pairs(routes?.privateSource, (v) => typeof v === 'string' || v === null);
 }
