@@ -2,8 +2,8 @@
  * How the analysis instant meets the data: "is this release older than the cooldown", "how long ago, in
  * words". Every such question goes through elapsedSince(), so that an analysis run with a tracked instant
  * (trackedNow) can say afterwards until when its result stays exactly the same: the earliest instant at
- * which any answer it gave would flip. The CLI's result cache (node/resultCache.ts) reuses a result until
- * then and not a millisecond longer.
+ * which any answer it gave would flip. The result cache (node/resultCache.ts) reuses a result until then
+ * and not a millisecond longer, and the language server checks a document again then (lsp/timeRefresh.ts).
  *
  * A tracked instant is a Date to the type checker and to `instanceof`, but any direct use of it (getTime,
  * toISOString, valueOf, `new Date(now)`, ...) marks the result as not reusable, since nobody noted what that
@@ -53,7 +53,7 @@ export function dependenceOf(now: Date): TimeDependence {
 
 /**
  * The ISO form of `now` for a result's `asOf` stamp, not counted as a dependence: a cache that reuses the
- * result writes its own instant there (resultCache.ts does).
+ * result writes its own instant there (cachedAnalysis.ts does).
  */
 export function stampOf(now: Date): string {
   const state = tracking.get(now);
