@@ -121,20 +121,28 @@ function workspace() {
   return dir;
 }
 
-/** The saved range of ua-parser-js, polled until it is the pin or the deadline passes. */
-async function pinnedOnDisk(file, timeout) {
-  const end = Date.now() + timeout;
-  let value;
-  do {
+/** The saved range of ua-parser-js once the editor has written the pin, or what it is when `timeout` ends. */
+function pinnedOnDisk(file, timeout) {
+  const read = () => {
     try {
-      value = JSON.parse(fs.readFileSync(file, 'utf8')).dependencies['ua-parser-js'];
+      return JSON.parse(fs.readFileSync(file, 'utf8')).dependencies['ua-parser-js'];
     } catch {
-      value = undefined; // mid-write
+      return undefined; // mid-write: the next change event reads it again
     }
-    if (value === PIN) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  } while (Date.now() < end);
-  return value;
+  };
+  return new Promise((resolve) => {
+    // The folder, not the file: an editor may save by writing a new file and renaming it over the old one.
+    const watcher = fs.watch(path.dirname(file), () => {
+      if (read() === PIN) done();
+    });
+    const timer = setTimeout(() => done(), timeout);
+    function done() {
+      clearTimeout(timer);
+      watcher.close();
+      resolve(read());
+    }
+    if (read() === PIN) done();
+  });
 }
 
 async function launchBrowser(rig) {

@@ -5,48 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { gunzipSync } from 'node:zlib';
-import type { AdvisoryQuery } from '../../server/src/core/advisories/types';
 import { ADVISORY_CACHE_FORMAT, AdvisoryDiskCache } from '../../server/src/node/advisoryCache';
 import { AdvisoryClient, type AdvisoryClientOptions } from '../../server/src/node/advisoryClient';
-import { FakeClock, tempDir, testServer } from './helpers';
-
-const PATH = '/-/npm/v1/security/advisories/bulk';
-const JS_YAML = {
-  id: 813,
-  url: 'https://github.com/advisories/GHSA-8j8c-7jfh-h6hx',
-  title: 'Code Injection in js-yaml',
-  severity: 'high',
-  vulnerable_versions: '<3.13.1',
-  cwe: ['CWE-94'],
-};
-
-function readQuery(req: IncomingMessage): Promise<AdvisoryQuery> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(JSON.parse(gunzipSync(Buffer.concat(chunks)).toString('utf8')) as AdvisoryQuery));
-  });
-}
-
-async function endpoint(t: TestContext, answer: (query: AdvisoryQuery, res: ServerResponse) => void) {
-  const queries: AdvisoryQuery[] = [];
-  const server = await testServer(t, (req, res) => {
-    if (req.method !== 'POST' || req.url !== PATH) return void res.writeHead(404).end();
-    void readQuery(req).then((query) => {
-      queries.push(query);
-      answer(query, res);
-    });
-  });
-  return { ...server, queries };
-}
-
-function json(res: ServerResponse, value: unknown, status = 200): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-}
+import { bulkEndpoint, JS_YAML, json } from './advisoryEndpoint';
+import { FakeClock, tempDir } from './helpers';
 
 function client(t: TestContext, url: string, options: Partial<AdvisoryClientOptions>): AdvisoryClient {
   const made = new AdvisoryClient({ registryUrl: url, ...options });
@@ -55,7 +19,7 @@ function client(t: TestContext, url: string, options: Partial<AdvisoryClientOpti
 }
 
 test('advisory disk cache: a new process within the window asks nothing; after it, asks again', async (t) => {
-  const server = await endpoint(t, (q, res) => json(res, Object.hasOwn(q, 'js-yaml') ? { 'js-yaml': [JS_YAML] } : {}));
+  const server = await bulkEndpoint(t, (q, _n, res) => json(res, Object.hasOwn(q, 'js-yaml') ? { 'js-yaml': [JS_YAML] } : {}));
   const cacheDir = await tempDir(t);
   const clock = new FakeClock('2024-05-01T12:00:00.000Z');
   const query = { 'js-yaml': ['3.13.0'], ms: ['2.1.1'] };
@@ -76,8 +40,8 @@ test('advisory disk cache: a new process within the window asks nothing; after i
 });
 
 test('advisory disk cache: per registry, merged across processes, and only the versions asked', async (t) => {
-  const a = await endpoint(t, (_q, res) => json(res, {}));
-  const b = await endpoint(t, (_q, res) => json(res, {}));
+  const a = await bulkEndpoint(t, (_q, _n, res) => json(res, {}));
+  const b = await bulkEndpoint(t, (_q, _n, res) => json(res, {}));
   const cacheDir = await tempDir(t);
   await client(t, a.url, { cacheDir }).bulk({ x: ['1.0.0'] });
   await client(t, a.url, { cacheDir }).bulk({ y: ['1.0.0'] });
@@ -90,7 +54,7 @@ test('advisory disk cache: per registry, merged across processes, and only the v
 });
 
 test('advisory disk cache: a missing endpoint is remembered across processes for the window', async (t) => {
-  const server = await endpoint(t, (_q, res) => json(res, { error: 'Not found' }, 404));
+  const server = await bulkEndpoint(t, (_q, _n, res) => json(res, { error: 'Not found' }, 404));
   const cacheDir = await tempDir(t);
   const first = await client(t, server.url, { cacheDir }).bulk({ x: ['1.0.0'] });
   assert.equal(first.ok ? undefined : first.error.kind, 'unsupported');
@@ -100,7 +64,7 @@ test('advisory disk cache: a missing endpoint is remembered across processes for
 });
 
 test('advisory disk cache: a damaged file is discarded and the registry asked; offline uses only fresh answers', async (t) => {
-  const server = await endpoint(t, (_q, res) => json(res, { 'js-yaml': [JS_YAML] }));
+  const server = await bulkEndpoint(t, (_q, _n, res) => json(res, { 'js-yaml': [JS_YAML] }));
   const cacheDir = await tempDir(t);
   const logs: string[] = [];
   await client(t, server.url, { cacheDir }).bulk({ 'js-yaml': ['3.13.0'] });
@@ -127,7 +91,7 @@ test('advisory disk cache: a damaged file is discarded and the registry asked; o
 });
 
 test('advisory disk cache: without a cache folder nothing is written', async (t) => {
-  const server = await endpoint(t, (_q, res) => json(res, {}));
+  const server = await bulkEndpoint(t, (_q, _n, res) => json(res, {}));
   const cacheDir = await tempDir(t);
   await client(t, server.url, { cacheDir: null }).bulk({ x: ['1.0.0'] });
   await client(t, server.url, {}).bulk({ x: ['1.0.0'] });

@@ -4,58 +4,19 @@
  * a missing endpoint (asked once), server errors, bad answers, timeouts, cancellation, redirects.
  */
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { after, test, type TestContext } from 'node:test';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import type { AdvisoryQuery, AdvisoryResult } from '../../server/src/core/advisories/types';
 import { AdvisoryClient, AdvisoryClients, batches, type AdvisoryClientOptions } from '../../server/src/node/advisoryClient';
 import { join } from 'node:path';
 import { nodeRuntime } from '../../server/src/node/runtime';
-import { FakeClock, tempDir, testServer, writeTree } from './helpers';
+import { BULK_PATH, bulkEndpoint, JS_YAML, json } from './advisoryEndpoint';
+import { FakeClock, tempDir, writeTree } from './helpers';
 
-const PATH = '/-/npm/v1/security/advisories/bulk';
 const SECRET = 'npm_s3cr3tT0k3nValue';
-
-const JS_YAML = {
-  id: 813,
-  url: 'https://github.com/advisories/GHSA-8j8c-7jfh-h6hx',
-  title: 'Code Injection in js-yaml',
-  severity: 'high',
-  vulnerable_versions: '<3.13.1',
-  cwe: ['CWE-94'],
-};
-
-/** The query a request carried, whatever its content encoding. */
-function readQuery(req: IncomingMessage): Promise<AdvisoryQuery> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('error', reject);
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      resolve(JSON.parse((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as AdvisoryQuery);
-    });
-  });
-}
-
-/** A bulk endpoint that answers each query with `answer(query, n)` (n: 1-based request count). */
-async function endpoint(t: TestContext, answer: (query: AdvisoryQuery, n: number, res: ServerResponse) => void) {
-  const queries: AdvisoryQuery[] = [];
-  const server = await testServer(t, (req, res) => {
-    if (req.method !== 'POST' || req.url !== PATH) return void res.writeHead(404).end();
-    void readQuery(req).then((query) => {
-      queries.push(query);
-      answer(query, queries.length, res);
-    });
-  });
-  return { ...server, queries };
-}
-
-function json(res: ServerResponse, value: unknown, status = 200): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-}
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 after(() => {
@@ -74,7 +35,7 @@ function client(t: TestContext, url: string, options: Partial<AdvisoryClientOpti
 const query = (count: number): AdvisoryQuery => Object.fromEntries(Array.from({ length: count }, (_, i) => [`pkg-${i}`, ['1.0.0']]));
 
 test('bulk: POSTs gzipped JSON the way npm audit does, with the registry\'s auth, and reads the answer', async (t) => {
-  const server = await endpoint(t, (_q, _n, res) => json(res, { 'js-yaml': [JS_YAML], unasked: [JS_YAML] }));
+  const server = await bulkEndpoint(t, (_q, _n, res) => json(res, { 'js-yaml': [JS_YAML], unasked: [JS_YAML] }));
   const answer = await client(t, server.url).bulk({ 'js-yaml': ['3.13.0'], ms: ['2.1.1'] });
   assert.deepEqual(answer, { ok: true, advisories: { 'js-yaml': [JS_YAML] } });
   const req = server.requests[0];
@@ -87,7 +48,7 @@ test('bulk: POSTs gzipped JSON the way npm audit does, with the registry\'s auth
 });
 
 test('bulk: splits the query into batches of at most batchSize packages and merges the answers', async (t) => {
-  const server = await endpoint(t, (q, _n, res) => json(res, Object.fromEntries(Object.keys(q).filter((n) => n.endsWith('7')).map((n) => [n, [JS_YAML]]))));
+  const server = await bulkEndpoint(t, (q, _n, res) => json(res, Object.fromEntries(Object.keys(q).filter((n) => n.endsWith('7')).map((n) => [n, [JS_YAML]]))));
   const answer = await client(t, server.url, { batchSize: 100 }).bulk(query(250));
   assert.deepEqual(server.queries.map((q) => Object.keys(q).length).sort((a, b) => a - b), [50, 100, 100]);
   assert.ok(answer.ok);
@@ -97,7 +58,7 @@ test('bulk: splits the query into batches of at most batchSize packages and merg
 
 test('bulk: a missing endpoint (404, 405, 501) is "unsupported", asked once and then remembered', async (t) => {
   for (const status of [404, 405, 501]) {
-    const server = await endpoint(t, (_q, _n, res) => json(res, { error: 'Not found' }, status));
+    const server = await bulkEndpoint(t, (_q, _n, res) => json(res, { error: 'Not found' }, status));
     const advisories = client(t, server.url, { batchSize: 10 });
     const first = await advisories.bulk(query(35));
     assert.deepEqual(first, {
@@ -119,10 +80,10 @@ test('bulk: failures are values with one clear sentence, never the token or the 
     ['bad gzip', (res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(Buffer.from(SECRET)), 'malformed', /could not be decompressed/],
     ['too large', (res) => json(res, { 'js-yaml': [{ ...JS_YAML, title: 'x'.repeat(5000) }] }), 'too-large', /larger than the limit/],
     ['cross-origin redirect', (res) => res.writeHead(307, { location: 'http://localhost:9/steal' }).end(), 'http', /another origin/],
-    ['redirect that drops the body', (res) => res.writeHead(302, { location: PATH }).end(), 'http', /would drop the request body/],
+    ['redirect that drops the body', (res) => res.writeHead(302, { location: BULK_PATH }).end(), 'http', /would drop the request body/],
   ];
   for (const [name, respond, kind, message] of table) {
-    const server = await endpoint(t, (_q, _n, res) => respond(res));
+    const server = await bulkEndpoint(t, (_q, _n, res) => respond(res));
     const answer = await client(t, server.url, { maxBytes: 4096 }).bulk({ 'js-yaml': ['3.13.0'] });
     assert.equal(answer.ok, false, name);
     if (answer.ok) continue;
@@ -133,8 +94,8 @@ test('bulk: failures are values with one clear sentence, never the token or the 
 });
 
 test('bulk: a same-origin 307 is followed with the body; a gzipped answer is decoded', async (t) => {
-  const server = await endpoint(t, (q, n, res) => {
-    if (n === 1) return void res.writeHead(307, { location: PATH }).end();
+  const server = await bulkEndpoint(t, (q, n, res) => {
+    if (n === 1) return void res.writeHead(307, { location: BULK_PATH }).end();
     res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' }).end(gzipSync(JSON.stringify({ 'js-yaml': [JS_YAML] })));
     assert.deepEqual(q, { 'js-yaml': ['3.13.0'] });
   });
@@ -143,7 +104,7 @@ test('bulk: a same-origin 307 is followed with the body; a gzipped answer is dec
 });
 
 test('bulk: one failed batch among good ones reports those packages as failed, the rest as answered', async (t) => {
-  const server = await endpoint(t, (q, _n, res) => (Object.hasOwn(q, 'pkg-7') ? json(res, {}, 503) : json(res, { 'pkg-1': [JS_YAML] })));
+  const server = await bulkEndpoint(t, (q, _n, res) => (Object.hasOwn(q, 'pkg-7') ? json(res, {}, 503) : json(res, { 'pkg-1': [JS_YAML] })));
   const answer = await client(t, server.url, { batchSize: 5, concurrency: 1 }).bulk(query(10));
   assert.ok(answer.ok);
   assert.deepEqual(answer.advisories, { 'pkg-1': [JS_YAML] });
@@ -153,7 +114,7 @@ test('bulk: one failed batch among good ones reports those packages as failed, t
 
 test('bulk: a silent server times out; a failing endpoint is left alone until retryAfterMs passes', async (t) => {
   const clock = new FakeClock();
-  const server = await endpoint(t, (_q, n, res) => (n === 1 ? undefined : json(res, {})));
+  const server = await bulkEndpoint(t, (_q, n, res) => (n === 1 ? undefined : json(res, {})));
   const advisories = client(t, server.url, { timeoutMs: 100, now: clock.now, retryAfterMs: 60_000 });
   const answer = await advisories.bulk({ ms: ['2.1.1'] });
   assert.deepEqual(answer.ok ? undefined : [answer.error.kind, answer.error.message], ['timeout', `${server.url} did not answer the advisory request in time (no data for 0.1 s).`]);
@@ -165,7 +126,7 @@ test('bulk: a silent server times out; a failing endpoint is left alone until re
 });
 
 test('bulk: cancellation tears the request down at once', async (t) => {
-  const server = await endpoint(t, () => undefined);
+  const server = await bulkEndpoint(t, () => undefined);
   const controller = new AbortController();
   const pending = client(t, server.url, { timeoutMs: 60_000 }).bulk({ ms: ['2.1.1'] }, controller.signal);
   await server.nthRequest(1);
@@ -179,7 +140,7 @@ test('bulk: cancellation tears the request down at once', async (t) => {
 
 test('bulk: answers are remembered per version for the freshness window; peek reads memory only', async (t) => {
   const clock = new FakeClock();
-  const server = await endpoint(t, (_q, _n, res) => json(res, { 'js-yaml': [JS_YAML] }));
+  const server = await bulkEndpoint(t, (_q, _n, res) => json(res, { 'js-yaml': [JS_YAML] }));
   const advisories = client(t, server.url, { now: clock.now, freshMs: 15 * 60_000 });
   assert.equal(advisories.peek({ 'js-yaml': ['3.13.0'] }).ok, false, 'nothing known yet');
   await advisories.bulk({ 'js-yaml': ['3.13.0', '3.13.1'] });
@@ -199,7 +160,7 @@ test('bulk: answers are remembered per version for the freshness window; peek re
 });
 
 test('offline: the endpoint is never asked; an unusable registry URL fails closed', async (t) => {
-  const server = await endpoint(t, (_q, _n, res) => json(res, {}));
+  const server = await bulkEndpoint(t, (_q, _n, res) => json(res, {}));
   const offline = client(t, server.url, { offline: true });
   const answer = await offline.bulk({ ms: ['2.1.1'] });
   assert.deepEqual(answer, { ok: false, error: { kind: 'offline', message: `Vigil is offline, so ${server.url} was not asked.` } });
@@ -217,9 +178,9 @@ test('offline: the endpoint is never asked; an unusable registry URL fails close
 });
 
 test('nodeRuntime.advisories: the registry npm config selects for the project, with its token, shared, and silent offline', async (t) => {
-  const server = await endpoint(t, (_q, _n, res) => json(res, {}));
+  const server = await bulkEndpoint(t, (_q, _n, res) => json(res, {}));
   const root = await tempDir(t);
-  const privateRegistry = await endpoint(t, (_q, _n, res) => json(res, {}));
+  const privateRegistry = await bulkEndpoint(t, (_q, _n, res) => json(res, {}));
   const npmrc = `registry=${server.url}\n${server.url.replace(/^http:/, '')}:_authToken=${SECRET}\n@corp:registry=${privateRegistry.url}\n`;
   await writeTree(root, { 'home/.keep': '', 'app/package.json': '{}', 'app/.npmrc': npmrc });
   const runtime = nodeRuntime({

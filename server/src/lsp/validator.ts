@@ -9,11 +9,11 @@
  * faded: core/elapsed.ts says when). At that instant an open document is validated again by itself, so a
  * warning does not outlive its reason while nobody types.
  */
-import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { analyze, type AnalysisDeps, type AnalysisInput, type AnalysisResult, type ProjectFile } from '../core/analyze';
 import { ReusableAnalysis, type TimedResult } from '../node/cachedAnalysis';
+import { inputDigest } from '../node/resultCache';
 import type { CachingRegistry, Runtime } from '../node/runtime';
 import { toDiagnostics } from './convert';
 import { fillMemory, memoryOnly, memoryOnlyAdvisories, memoryOnlyPublic, yielding } from './memoryViews';
@@ -266,7 +266,8 @@ export class Validator {
     const gathered = await this.gather(uri, signal);
     if (!gathered || signal.aborted) return;
     const { path, subject, source, settings, input } = gathered;
-    const key = this.inputKey(settings, input);
+    const digest = inputDigest(input);
+    const key = `${this.settingsId(settings)}:${digest}`;
     const last = this.complete.get(uri);
     const nowMs = this.deps.runtime.now().getTime();
     if (ifChanged && last?.key === key && nowMs < last.until) {
@@ -307,6 +308,7 @@ export class Validator {
       input,
       { ...base, registry, advisories, ...(publicRegistry && { publicRegistry }) },
       registrySettings,
+      digest,
     );
     // An unchanged project whose result is stored (an editor restarted within the data's freshness): shown at once.
     const stored = reusable.stored();
@@ -367,13 +369,11 @@ export class Validator {
     else this.timeRefresh.cancel(uri);
   }
 
-  /** A digest of everything the analysis reads (lockfile texts run to megabytes: keeping them per document would not do). */
-  private inputKey(settings: EffectiveSettings, input: AnalysisInput): string {
+  /** Settings objects are replaced on every change, so their identity stands for them in the input key. */
+  private settingsId(settings: EffectiveSettings): number {
     let id = this.settingsIds.get(settings);
     if (id === undefined) this.settingsIds.set(settings, (id = this.nextSettingsId++));
-    const hash = createHash('sha256').update(`${id}\u0000${input.lockfileEntries ?? ''}`);
-    for (const file of input.files) hash.update(`\u0000${file.path}\u0000${file.text.length}\u0000`).update(file.text);
-    return hash.digest('base64');
+    return id;
   }
 
   private report(uri: string, subject: Subject, source: DocumentSource, result: AnalysisResult, registry: CachingRegistry, settings: EffectiveSettings): void {

@@ -15,6 +15,7 @@ import { advisoryKey } from '../core/advisories/match';
 import type { Advisory } from '../core/advisories/types';
 import { readAdvisory } from '../core/advisories/wire';
 import { sha256, tempName } from './diskCache';
+import { isObject } from '../core/registry/records';
 
 /** Bump when the stored form changes: older files then live in another folder. */
 export const ADVISORY_CACHE_FORMAT = 1;
@@ -39,11 +40,7 @@ export interface StoredAnswers {
   unsupported?: StoredUnsupported;
 }
 
-type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class AdvisoryDiskCache {
   readonly file: string;

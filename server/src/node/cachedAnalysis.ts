@@ -9,7 +9,7 @@ import type { AdvisoryQuery, AdvisoryResult } from '../core/advisories/types';
 import { dependenceOf, trackedNow } from '../core/elapsed';
 import type { Registry } from '../core/registry/types';
 import type { CachingPublicRegistry } from './publicRegistry';
-import { resultKey, type ResultCache, type ResultId, type Routes } from './resultCache';
+import { inputDigest, resultKey, type ResultCache, type ResultId, type Routes } from './resultCache';
 import type { CachingAdvisorySource, CachingRegistry } from './runtime';
 
 /** A stored result is not trusted for longer than this, whatever it depended on. */
@@ -41,9 +41,10 @@ export class ReusableAnalysis {
 
   /**
    * `identity`: whatever else decides the result and is not in `input` or `deps` (registry URLs and
-   * settings the caller chose); it becomes part of the key.
+   * settings the caller chose); it becomes part of the key. `digest`: inputDigest(input), when the caller
+   * has it already.
    */
-  constructor(cache: ResultCache | undefined, input: AnalysisInput, deps: CachedAnalysisDeps, identity: unknown) {
+  constructor(cache: ResultCache | undefined, input: AnalysisInput, deps: CachedAnalysisDeps, identity: unknown, digest?: string) {
     this.#cache = cache;
     this.#input = input;
     this.#deps = deps;
@@ -52,7 +53,7 @@ export class ReusableAnalysis {
     const slot = cache ? resultKey({ identity, subject: input.files[0]?.path ?? '', entries: input.lockfileEntries ?? null }) : '';
     const key = cache
       ? resultKey({
-          input,
+          input: digest ?? inputDigest(input),
           identity,
           config: deps.config,
           asOf: deps.asOf?.toISOString() ?? null,

@@ -13,6 +13,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import type { PackageSummary } from '../core/registry/types';
 import { writeFileOffThread } from './fileWriter';
 import { decodeSummary, encodeSummary } from './summaryCodec';
+import { isObject } from '../core/registry/records';
 
 /**
  * Bump when PackageSummary (core/registry/types.ts) or its stored form (summaryCodec.ts) changes shape:
@@ -234,11 +235,7 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'unknown error';
 }
 
-type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const optionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
 

@@ -12,13 +12,11 @@ import * as fs from 'node:fs';
 import { writeFileNow } from './wholeFile';
 import { join } from 'node:path';
 import { sha256, tempName } from './diskCache';
+import { isObject } from '../core/registry/records';
 
 /** Bump when the stored form changes: older files then live in another folder. */
 export const MISSING_CACHE_FORMAT = 1;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class MissingNamesCache {
   readonly file: string;

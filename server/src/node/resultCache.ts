@@ -29,7 +29,8 @@
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import type { AnalysisResult } from '../core/analyze';
+import * as crypto from 'node:crypto';
+import type { AnalysisInput, AnalysisResult } from '../core/analyze';
 import { DATA_FOLDER, sha256, tempName } from './diskCache';
 import { isAnalysisResult } from './resultShape';
 import { writeFileNow } from './wholeFile';
@@ -84,6 +85,17 @@ function build(): string {
 /** The key of an analysis: a hash of everything it was given, with Vigil's build. */
 export function resultKey(parts: unknown): string {
   return sha256(JSON.stringify([RESULT_CACHE_FORMAT, build(), parts]));
+}
+
+/**
+ * A digest of an analysis's input: every file's path and text, and which lockfile entries it checks.
+ * Streamed into the hash file by file: lockfiles run to megabytes, and one JSON string of them all would
+ * copy them again.
+ */
+export function inputDigest(input: AnalysisInput): string {
+  const hash = crypto.createHash('sha256').update(input.lockfileEntries ?? '');
+  for (const file of input.files) hash.update(`\u0000${file.path}\u0000${file.text.length}\u0000`).update(file.text);
+  return hash.digest('hex');
 }
 
 /** Where a result is kept (`slot`: what is analysed, see the module comment) and what it is the result of (`key`). */
@@ -171,7 +183,7 @@ export class ResultCache {
     };
     const file = this.#file(id);
     const failed = writeFileNow(file, tempName(file), JSON.stringify(stored));
-    if (failed) this.#log(`Could not store the analysis result in the cache folder (${failed}).`);
+    if (failed) this.#log(`Could not store this check's result in ${this.dir} (${failed}): the next identical check analyses again. Check that the folder is writable.`);
     else this.#removeOld(file);
   }
 

@@ -5,15 +5,13 @@
  */
 import type { AnalysisResult } from '../core/analyze';
 import { SEVERITY_RANK, SIGNAL_IDS } from '../core/finding';
+import { isObject } from '../core/registry/records';
 
 type Json = Record<string, unknown>;
 
 const SIGNALS = new Set<string>(SIGNAL_IDS);
 const STATUSES = new Set(['checked', 'not-registry', 'unresolved', 'error', 'cancelled']);
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const optional = (value: unknown, check: (v: unknown) => boolean): boolean => value === undefined || check(value);

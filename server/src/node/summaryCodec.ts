@@ -9,7 +9,7 @@
  * version has every field, later ones only those that changed; `null` marks an optional field that
  * this version does not have but the one before did.
  */
-import { define } from '../core/registry/records';
+import { define, isObject } from '../core/registry/records';
 import type { PackageSummary, VersionSummary } from '../core/registry/types';
 
 /**
@@ -22,9 +22,6 @@ import type { PackageSummary, VersionSummary } from '../core/registry/types';
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Equal as summary values: primitives, flat arrays and flat objects (every VersionSummary field is one). */
 function same(a: unknown, b: unknown): boolean {

@@ -4,7 +4,7 @@
  * data), every kept text is bounded and stripped of control characters (titles end up in diagnostics),
  * and only the packages that were asked about are kept.
  */
-import { define, own } from '../registry/records';
+import { define, isObject, own } from '../registry/records';
 import type { Advisory, AdvisoryQuery, AdvisorySeverity } from './types';
 
 const SEVERITIES: readonly AdvisorySeverity[] = ['critical', 'high', 'moderate', 'low', 'info'];
@@ -15,9 +15,6 @@ type Json = Record<string, unknown>;
 
 export type BulkReadResult = { ok: true; advisories: Record<string, Advisory[]> } | { ok: false; reason: string };
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Bounded, single-line, printable: registry text is shown to people and must not forge extra lines. */
 export function cleanText(value: unknown, max: number): string {

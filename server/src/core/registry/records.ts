@@ -11,3 +11,8 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
 export function define<T>(record: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/** A JSON object: not null, not an array (JSON from a registry or a cache file, before its shape is checked). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -3,7 +3,7 @@
  * field is type-checked and anything of the wrong shape is dropped or reported, never trusted.
  */
 import { canonicalIsoMs } from './history';
-import { define, own } from './records';
+import { define, isObject, own } from './records';
 import type { InstallScriptName, PackageSummary, Person, Publisher, RegistryError, VersionSummary } from './types';
 
 const INSTALL_SCRIPTS: readonly InstallScriptName[] = ['preinstall', 'install', 'postinstall'];
@@ -12,9 +12,6 @@ const MAX_TEXT = 2000;
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown, max = MAX_TEXT): string | undefined {
   return typeof value === 'string' ? value.slice(0, max) : undefined;
