@@ -10,7 +10,18 @@ import { test } from 'node:test';
 import type { BodySink } from '../../server/src/node/httpGet';
 import { summarizeChunks } from '../../server/src/node/packumentStream';
 import { encodeSummary } from '../../server/src/node/summaryCodec';
-import { SUMMARY_WORKER_FILE, SummaryThread, inThreadSink, type PackumentResult } from '../../server/src/node/summaryThread';
+import {
+  FIRST_RETIREMENT_MS,
+  HIGH_WATER,
+  LONGEST_RETIREMENT_MS,
+  SUMMARY_WORKER_FILE,
+  SummaryThread,
+  inThreadSink,
+  retirementDelayMs,
+  sharedSummaryThread,
+  type PackumentResult,
+  type StartTimer,
+} from '../../server/src/node/summaryThread';
 import { PACKUMENTS, RECORDED_PACKUMENTS, tempDir } from './helpers';
 
 /** Feeds `bytes` in `size`-byte pieces through one reused buffer, as the pool does, honouring pressure. */
@@ -105,7 +116,7 @@ test('a worker that cannot start fails its pending documents clearly instead of 
   assert.equal(worker.alive, false);
 });
 
-test('reading pauses while the worker is more than 8 MB behind, and resumes once it caught up', async (t) => {
+test('reading pauses while the worker is more than HIGH_WATER (1 MB) behind, and resumes once it caught up', async (t) => {
   const worker = thread(t);
   const sink = worker.sink('big');
   const piece = Buffer.from(`{"name":"big","readme":"${'x'.repeat(60_000)}`);
@@ -119,7 +130,8 @@ test('reading pauses while the worker is more than 8 MB behind, and resumes once
     behind = sink.pressure?.();
   }
   assert.ok(behind, 'pressure reported');
-  assert.ok(written > 8 * 1024 * 1024, `${written} bytes before pressure`);
+  assert.equal(HIGH_WATER, 1024 * 1024);
+  assert.ok(written > HIGH_WATER, `${written} bytes before pressure`);
   await behind;
   sink.write(Buffer.from('","versions":{}}'));
   const result = await sink.end();
@@ -150,4 +162,99 @@ test('the worker writes files whole for the disk cache, and a write it never ack
   assert.equal(readFileSync(join(dir, 'late.json'), 'utf8'), 'late');
   assert.equal(await worker.writeFile(join(dir, 'after.json'), join(dir, 'after.json.tmp'), 'after'), undefined);
   assert.equal(readFileSync(join(dir, 'after.json'), 'utf8'), 'after');
+});
+
+/** A timer the test fires by hand: the retirement's wait is the thread's to choose, not a sleep here. */
+function manualTimer(): StartTimer & { pending: () => number[]; fire: () => void } {
+  const timers: Array<{ run: () => void; ms: number; live: boolean }> = [];
+  const start: StartTimer = (run, ms) => {
+    const timer = { run, ms, live: true };
+    timers.push(timer);
+    return () => {
+      timer.live = false;
+    };
+  };
+  return Object.assign(start, {
+    pending: () => timers.filter((timer) => timer.live).map((timer) => timer.ms),
+    fire: () => {
+      for (const timer of timers.splice(0)) if (timer.live) timer.run();
+    },
+  });
+}
+
+test('an idle worker is stopped after its wait, never while a document is read or a file written', async (t) => {
+  const timer = manualTimer();
+  const worker = new SummaryThread(SUMMARY_WORKER_FILE, { retireAfterMs: 1000, startTimer: timer });
+  t.after(() => worker.close());
+  const dir = await tempDir(t);
+  assert.deepEqual(timer.pending(), [], 'a thread that never worked waits for work, not for retirement');
+
+  const bytes = readFileSync(join(PACKUMENTS, 'ms.json'));
+  const sink = worker.sink('ms');
+  sink.write(bytes.subarray(0, 100));
+  const write = worker.writeFile(join(dir, 'a.json'), join(dir, 'a.json.tmp'), 'a');
+  timer.fire();
+  assert.deepEqual(timer.pending(), [], 'busy: no retirement armed');
+  assert.equal(await write, undefined);
+  assert.deepEqual(timer.pending(), [], 'still reading a document');
+  sink.write(bytes.subarray(100));
+  const read = await sink.end();
+  assert.ok(read.ok && read.stored !== undefined, 'read on the worker');
+
+  assert.deepEqual(timer.pending(), [1000], 'idle: the wait starts');
+  const again = worker.writeFile(join(dir, 'b.json'), join(dir, 'b.json.tmp'), 'b');
+  assert.deepEqual(timer.pending(), [], 'new work cancels it');
+  assert.equal(await again, undefined);
+  assert.deepEqual(timer.pending(), [1000]);
+  timer.fire();
+  await worker.whenExited();
+  assert.equal(worker.retired, true);
+  assert.equal(worker.alive, false);
+
+  const after = await feed(worker.sink('ms'), bytes, 4096);
+  assert.ok(after.ok && after.stored === undefined, 'a retired thread still answers, on the calling thread');
+  assert.equal(await worker.writeFile(join(dir, 'c.json'), join(dir, 'c.json.tmp'), 'c'), undefined);
+  assert.equal(readFileSync(join(dir, 'c.json'), 'utf8'), 'c');
+});
+
+/**
+ * The real retirement timer and worker do not hold the process open (by design), so a deadline does
+ * while the test waits, and turns a retirement that never comes into a failure instead of a hang.
+ */
+async function exitedWithin(worker: SummaryThread, ms: number): Promise<void> {
+  let deadline: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    deadline = setTimeout(() => reject(new Error(`the worker did not retire within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([worker.whenExited(), late]);
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+test('the shared worker is started again after it retired, and waits twice as long each time, up to a minute', async (t) => {
+  const table: Array<[number, number]> = [
+    [0, FIRST_RETIREMENT_MS],
+    [1, 2 * FIRST_RETIREMENT_MS],
+    [4, 16 * FIRST_RETIREMENT_MS],
+    [30, LONGEST_RETIREMENT_MS],
+  ];
+  for (const [restarts, ms] of table) assert.equal(retirementDelayMs(restarts), ms, `${restarts} restarts`);
+
+  const dir = await tempDir(t);
+  const first = sharedSummaryThread();
+  assert.ok(first, 'a worker can run here');
+  assert.equal(sharedSummaryThread(), first, 'one per process');
+  assert.equal(first.retireAfterMs, FIRST_RETIREMENT_MS);
+  assert.equal(await first.writeFile(join(dir, 'a.json'), join(dir, 'a.json.tmp'), 'a'), undefined);
+  await exitedWithin(first, 10_000);
+  assert.equal(first.retired, true);
+  const second = sharedSummaryThread();
+  assert.ok(second && second !== first && second.alive, 'a new worker for new work');
+  assert.equal(second.retireAfterMs, 2 * FIRST_RETIREMENT_MS);
+  const read = await feed(second.sink('ms'), readFileSync(join(PACKUMENTS, 'ms.json')), 4096);
+  assert.ok(read.ok && read.stored !== undefined, 'read on the new worker');
+  await exitedWithin(second, 10_000);
+  assert.equal(second.retired, true);
 });

@@ -2,8 +2,8 @@
  * Packument bodies summarised on another thread. Reading registry documents is the heaviest work of a
  * cold run (1,500 packages: 230 MB of JSON scanned, about 1.5 s of one core); on the main thread it
  * competes with the analysis, and in the editor with every request the language server answers. One
- * worker (summaryWorker.ts, started on first use, not holding the process open while idle) takes the
- * bytes as they arrive and answers with the summary's stored form (summaryCodec.ts). The main thread
+ * worker (summaryWorker.ts, started on first use, not holding the process open while idle, and stopped
+ * once idle for a moment: see FIRST_RETIREMENT_MS) takes the bytes as they arrive and answers with the summary's stored form (summaryCodec.ts). The main thread
  * decodes that exactly as it decodes a cache entry, so a cold run and a warm one see the same summary,
  * and hands the text to the disk cache as it is instead of encoding it again.
  *
@@ -25,9 +25,14 @@ import { writeFileNow, type WriteOutcome } from './wholeFile';
 export type PackumentResult = { ok: true; summary: PackageSummary; stored?: string } | { ok: false; error: RegistryError };
 
 const MB = 1024 * 1024;
-/** Bytes posted but not yet read by the worker above which reading from the network pauses. */
-const HIGH_WATER = 8 * MB;
-const LOW_WATER = 2 * MB;
+/**
+ * Bytes posted but not yet read by the worker above which reading from the network pauses, and below
+ * which it goes on. The worker reads far faster than a registry sends, so a short queue keeps it as
+ * busy as a long one; what the queue holds stays resident (the chunk buffers come back to a pool), and
+ * at 8 MB it cost 10–15 MB of peak memory in a cold run for no measurable speed (bench).
+ */
+export const HIGH_WATER = 1 * MB;
+const LOW_WATER = HIGH_WATER / 4;
 
 /** Chunks are copied into buffers of this size, which travel to the worker and back (see #buffer). */
 const POOL_BUFFER = 64 * 1024;
@@ -60,6 +65,16 @@ function fromStored(name: string, reply: { stored?: string; error?: RegistryErro
   return summary ? { ok: true, summary, stored: reply.stored as string } : lost(name, 'an internal error');
 }
 
+/** Runs `run` after `ms` unless the returned function is called first. */
+export type StartTimer = (run: () => void, ms: number) => () => void;
+
+/** A timer that does not keep the process alive: a CLI that is done does not wait for a retirement. */
+const unrefTimer: StartTimer = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 export class SummaryThread {
   readonly #worker: Worker;
   readonly #jobs = new Map<number, Job>();
@@ -69,9 +84,20 @@ export class SummaryThread {
   #drained: Array<() => void> = [];
   readonly #pool: ArrayBuffer[] = [];
   #dead = false;
+  #retired = false;
+  readonly #retireAfterMs: number;
+  readonly #startTimer: StartTimer;
+  #cancelRetirement: (() => void) | undefined;
+  readonly #exited: Promise<void>;
 
-  /** Throws when the worker cannot be created; see sharedSummaryThread for the forgiving way. */
-  constructor(workerFile: string) {
+  /**
+   * Throws when the worker cannot be created; see sharedSummaryThread for the forgiving way.
+   * `retireAfterMs`: how long the worker may sit idle before it is stopped, so that its heap (13 MB
+   * empty, 25 MB or more after the giant documents) goes back to the system; Infinity keeps it.
+   */
+  constructor(workerFile: string, { retireAfterMs = Infinity, startTimer = unrefTimer }: { retireAfterMs?: number; startTimer?: StartTimer } = {}) {
+    this.#retireAfterMs = retireAfterMs;
+    this.#startTimer = startTimer;
     // A small young generation: the worker's garbage is chunk-sized and short-lived, and a default-sized
     // nursery would cost some 30 MB of resident memory for nothing measurable in speed.
     this.#worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
@@ -79,11 +105,27 @@ export class SummaryThread {
     const die = (): void => this.#die();
     this.#worker.on('error', die);
     this.#worker.on('exit', die);
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
     this.#worker.unref();
   }
 
   get alive(): boolean {
     return !this.#dead;
+  }
+
+  /** Stopped for having been idle, not for failing: another may be started (sharedSummaryThread does). */
+  get retired(): boolean {
+    return this.#retired;
+  }
+
+  /** How long the worker may sit idle before it is stopped. */
+  get retireAfterMs(): number {
+    return this.#retireAfterMs;
+  }
+
+  /** Resolves once the worker thread has exited, for whatever reason. */
+  whenExited(): Promise<void> {
+    return this.#exited;
   }
 
   /** Documents started and not yet answered or abandoned, and files not yet written. */
@@ -94,6 +136,7 @@ export class SummaryThread {
   /** Writes `text` to `file` whole, through `temp` (see wholeFile.ts), on the worker. */
   writeFile(file: string, temp: string, text: string): Promise<WriteOutcome> {
     if (this.#dead) return Promise.resolve(writeFileNow(file, temp, text));
+    this.#busyAgain();
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#writes.set(id, { file, temp, text, resolve });
@@ -105,6 +148,7 @@ export class SummaryThread {
   /** A body sink whose work happens on the worker; in-thread once the worker is gone. */
   sink(name: string): BodySink<Promise<PackumentResult>> {
     if (this.#dead) return inThreadSink(name);
+    this.#busyAgain();
     const id = this.#nextId++;
     const job: Job = { name, stopped: false };
     this.#jobs.set(id, job);
@@ -177,8 +221,22 @@ export class SummaryThread {
     job.resolve?.(fromStored(job.name, message));
   }
 
+  #busyAgain(): void {
+    this.#cancelRetirement?.();
+    this.#cancelRetirement = undefined;
+  }
+
   #idle(): void {
-    if (this.busy === 0 && !this.#dead) this.#worker.unref();
+    if (this.busy !== 0 || this.#dead) return;
+    this.#worker.unref();
+    if (!Number.isFinite(this.#retireAfterMs) || this.#cancelRetirement) return;
+    this.#cancelRetirement = this.#startTimer(() => {
+      this.#cancelRetirement = undefined;
+      if (this.busy !== 0 || this.#dead) return;
+      this.#retired = true;
+      this.#dead = true;
+      void this.#worker.terminate();
+    }, this.#retireAfterMs);
   }
 
   #release(): void {
@@ -214,13 +272,34 @@ export function inThreadSink(name: string): BodySink<Promise<PackumentResult>> {
 /** Next to this file: dist/ in the bundles, out/server/src/node in the tests' build. */
 export const SUMMARY_WORKER_FILE = join(__dirname, 'summaryWorker.js');
 
-let shared: SummaryThread | null | undefined;
+/**
+ * How long the shared worker may sit idle before it is stopped: long enough to span the gaps between
+ * documents of one run, short enough to be gone before the analysis that follows the last one, which
+ * is when a cold run peaks (bench: 20 MB less resident memory for the CLI, about 10 MB for the language
+ * server). Each time a retired worker has to be started again the wait doubles, up to a minute, so a
+ * slow registry's trickle of documents cannot make it stop and start for each.
+ */
+export const FIRST_RETIREMENT_MS = 50;
+export const LONGEST_RETIREMENT_MS = 60_000;
 
-/** The process's summary thread, made on first use; null where none can run. */
+/** The idle time allowed to the shared worker after it had to be started again `restarts` times. */
+export function retirementDelayMs(restarts: number): number {
+  return Math.min(FIRST_RETIREMENT_MS * 2 ** restarts, LONGEST_RETIREMENT_MS);
+}
+
+let shared: SummaryThread | null | undefined;
+let restarts = 0;
+
+/** The process's summary thread, made on first use and again after it retired; null where none can run. */
 export function sharedSummaryThread(): SummaryThread | null {
+  if (shared?.retired) {
+    shared = undefined;
+    restarts++;
+  }
   if (shared === undefined) {
     try {
-      shared = existsSync(SUMMARY_WORKER_FILE) ? new SummaryThread(SUMMARY_WORKER_FILE) : null;
+      const retireAfterMs = retirementDelayMs(restarts);
+      shared = existsSync(SUMMARY_WORKER_FILE) ? new SummaryThread(SUMMARY_WORKER_FILE, { retireAfterMs }) : null;
     } catch {
       shared = null;
     }
