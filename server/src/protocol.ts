@@ -47,6 +47,20 @@ export const DEFAULT_SETTINGS: VigilSettings = {
  */
 export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4'];
 
+/**
+ * Environment the VS Code client adds when it starts the server (and the README suggests to other
+ * editors). glibc's malloc gives each thread that allocates an arena of its own, and what one thread
+ * frees stays with its arena; the server's threads (its own, the summary worker, V8's and libuv's
+ * helpers) then keep some 10 MB more resident at a cold run's peak than with two arenas (bench: 152–154
+ * against 161–167 MB) at the same speed. Ignored where malloc is not glibc's (macOS, Windows, musl).
+ */
+export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/** SERVER_ENVIRONMENT less what `current` sets already: a user's own setting stands. */
+export function serverEnvironment(current: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(SERVER_ENVIRONMENT).filter(([name]) => current[name] === undefined));
+}
+
 /** `initialize` options. Everything is optional: a plain LSP client (Neovim, Helix) sends none. */
 export interface VigilInitializationOptions {
   /** Disk cache for registry summaries; the VS Code client passes its global storage folder. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SERVER_NODE_OPTIONS } from '../../server/src/protocol';
+import { SERVER_ENVIRONMENT, SERVER_NODE_OPTIONS, serverEnvironment } from '../../server/src/protocol';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -18,9 +18,13 @@ test('README links are anchors or absolute URLs, so the .vsix can be packaged', 
   assert.deepEqual(relative, []);
 });
 
-test('the Node options the server is started with are the same in the client, the README, the Neovim test and the bench', async () => {
-  const bench = (await import(pathToFileURL(join(ROOT, 'bench', 'languageServer.mjs')).href)) as { SERVER_NODE_OPTIONS: string[] };
+test('the Node options and environment the server is started with are the same in the client, the README, the Neovim test and the bench', async () => {
+  const bench = (await import(pathToFileURL(join(ROOT, 'bench', 'languageServer.mjs')).href)) as {
+    SERVER_NODE_OPTIONS: string[];
+    SERVER_ENVIRONMENT: Record<string, string>;
+  };
   assert.deepEqual(bench.SERVER_NODE_OPTIONS, [...SERVER_NODE_OPTIONS]);
+  assert.deepEqual(bench.SERVER_ENVIRONMENT, { ...SERVER_ENVIRONMENT });
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const neovim = readFileSync(join(ROOT, 'test', 'lsp', 'neovim.test.ts'), 'utf8');
   for (const option of SERVER_NODE_OPTIONS) {
@@ -28,5 +32,24 @@ test('the Node options the server is started with are the same in the client, th
     assert.ok(readme.includes(`args = ["${option}", "/path/to/vigil/dist/server.js", "--stdio"]`), `Helix example: ${option}`);
     assert.ok(neovim.includes(`'${option}'`), `Neovim test: ${option}`);
   }
-  assert.match(readFileSync(join(ROOT, 'client', 'src', 'client.ts'), 'utf8'), /execArgv: \[\.\.\.SERVER_NODE_OPTIONS\]/);
+  for (const [name, value] of Object.entries(SERVER_ENVIRONMENT)) {
+    assert.ok(readme.includes(`cmd_env = { ${name} = '${value}' }`), `Neovim example: ${name}`);
+    assert.ok(readme.includes(`environment = { ${name} = "${value}" }`), `Helix example: ${name}`);
+    assert.ok(readme.includes(`\`${name}=${value}\``), `prose: ${name}`);
+    assert.ok(neovim.includes(`cmd_env = { ${name} = '${value}' }`), `Neovim test: ${name}`);
+  }
+  const client = readFileSync(join(ROOT, 'client', 'src', 'client.ts'), 'utf8');
+  assert.match(client, /execArgv: \[\.\.\.SERVER_NODE_OPTIONS\], env \}/);
+  assert.match(client, /execArgv: \[\.\.\.SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'\], env \}/);
+  assert.match(client, /const env = serverEnvironment\(process\.env\);/);
+});
+
+test("the server's environment adds only what the user's does not set already", () => {
+  const table: Array<[Record<string, string | undefined>, Record<string, string>]> = [
+    [{}, { MALLOC_ARENA_MAX: '2' }],
+    [{ PATH: '/usr/bin' }, { MALLOC_ARENA_MAX: '2' }],
+    [{ MALLOC_ARENA_MAX: '8' }, {}],
+    [{ MALLOC_ARENA_MAX: '' }, {}],
+  ];
+  for (const [current, added] of table) assert.deepEqual(serverEnvironment(current), added, JSON.stringify(current));
 });

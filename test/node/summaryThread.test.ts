@@ -22,6 +22,7 @@ import {
   type PackumentResult,
   type StartTimer,
 } from '../../server/src/node/summaryThread';
+import type { FileText } from '../../server/src/node/wholeFile';
 import { PACKUMENTS, RECORDED_PACKUMENTS, tempDir } from './helpers';
 
 /** Feeds `bytes` in `size`-byte pieces through one reused buffer, as the pool does, honouring pressure. */
@@ -149,18 +150,32 @@ test('an abandoned document is dropped by the worker and does not hold the threa
   assert.ok(next.ok);
 });
 
-test('the worker writes files whole for the disk cache, and a write it never acknowledged is done on the calling thread', async (t) => {
+/** A file's text in one piece, remade the same. */
+function whole(text: string): FileText {
+  return { pieces: [text], remake: () => text };
+}
+
+test('the worker writes files whole for the disk cache, from pieces, and a write it never acknowledged is remade on the calling thread', async (t) => {
   const dir = await tempDir(t);
   const worker = new SummaryThread(SUMMARY_WORKER_FILE);
   const file = join(dir, 'nested', 'entry.json');
-  assert.equal(await worker.writeFile(file, `${file}.tmp`, '{"written":"by the worker"}'), undefined);
+  const pieces = { pieces: ['{"written":', '"by the worker"', '}'], remake: () => assert.fail('remade although written') };
+  assert.equal(await worker.writeFile(file, `${file}.tmp`, pieces), undefined);
   assert.equal(readFileSync(file, 'utf8'), '{"written":"by the worker"}');
-  assert.equal(await worker.writeFile(join(dir, 'nested'), join(dir, 'nested.tmp'), 'x'), 'EISDIR', 'the error code, never a throw');
-  const pending = worker.writeFile(join(dir, 'late.json'), join(dir, 'late.json.tmp'), 'late');
+  assert.equal(await worker.writeFile(join(dir, 'nested'), join(dir, 'nested.tmp'), whole('x')), 'EISDIR', 'the error code, never a throw');
+  let remade = 0;
+  const pending = worker.writeFile(join(dir, 'late.json'), join(dir, 'late.json.tmp'), {
+    pieces: ['la', 'te'],
+    remake: () => {
+      remade++;
+      return 'late';
+    },
+  });
   await worker.close();
   assert.equal(await pending, undefined);
+  assert.equal(remade, 1, 'made again from what the caller holds, not kept as text');
   assert.equal(readFileSync(join(dir, 'late.json'), 'utf8'), 'late');
-  assert.equal(await worker.writeFile(join(dir, 'after.json'), join(dir, 'after.json.tmp'), 'after'), undefined);
+  assert.equal(await worker.writeFile(join(dir, 'after.json'), join(dir, 'after.json.tmp'), { pieces: ['af', 'ter'], remake: () => 'after' }), undefined);
   assert.equal(readFileSync(join(dir, 'after.json'), 'utf8'), 'after');
 });
 
@@ -192,7 +207,7 @@ test('an idle worker is stopped after its wait, never while a document is read o
   const bytes = readFileSync(join(PACKUMENTS, 'ms.json'));
   const sink = worker.sink('ms');
   sink.write(bytes.subarray(0, 100));
-  const write = worker.writeFile(join(dir, 'a.json'), join(dir, 'a.json.tmp'), 'a');
+  const write = worker.writeFile(join(dir, 'a.json'), join(dir, 'a.json.tmp'), whole('a'));
   timer.fire();
   assert.deepEqual(timer.pending(), [], 'busy: no retirement armed');
   assert.equal(await write, undefined);
@@ -202,7 +217,7 @@ test('an idle worker is stopped after its wait, never while a document is read o
   assert.ok(read.ok && read.stored !== undefined, 'read on the worker');
 
   assert.deepEqual(timer.pending(), [1000], 'idle: the wait starts');
-  const again = worker.writeFile(join(dir, 'b.json'), join(dir, 'b.json.tmp'), 'b');
+  const again = worker.writeFile(join(dir, 'b.json'), join(dir, 'b.json.tmp'), whole('b'));
   assert.deepEqual(timer.pending(), [], 'new work cancels it');
   assert.equal(await again, undefined);
   assert.deepEqual(timer.pending(), [1000]);
@@ -213,7 +228,7 @@ test('an idle worker is stopped after its wait, never while a document is read o
 
   const after = await feed(worker.sink('ms'), bytes, 4096);
   assert.ok(after.ok && after.stored === undefined, 'a retired thread still answers, on the calling thread');
-  assert.equal(await worker.writeFile(join(dir, 'c.json'), join(dir, 'c.json.tmp'), 'c'), undefined);
+  assert.equal(await worker.writeFile(join(dir, 'c.json'), join(dir, 'c.json.tmp'), whole('c')), undefined);
   assert.equal(readFileSync(join(dir, 'c.json'), 'utf8'), 'c');
 });
 
@@ -247,7 +262,7 @@ test('the shared worker is started again after it retired, and waits twice as lo
   assert.ok(first, 'a worker can run here');
   assert.equal(sharedSummaryThread(), first, 'one per process');
   assert.equal(first.retireAfterMs, FIRST_RETIREMENT_MS);
-  assert.equal(await first.writeFile(join(dir, 'a.json'), join(dir, 'a.json.tmp'), 'a'), undefined);
+  assert.equal(await first.writeFile(join(dir, 'a.json'), join(dir, 'a.json.tmp'), whole('a')), undefined);
   await exitedWithin(first, 10_000);
   assert.equal(first.retired, true);
   const second = sharedSummaryThread();

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import type { PackageSummary } from '../core/registry/types';
-import { writeFileOffThread } from './fileWriter';
+import { writeFileOffThread, type FileText } from './fileWriter';
 import { decodeSummary, encodeSummary } from './summaryCodec';
 import { isObject } from '../core/registry/records';
 
@@ -169,9 +169,11 @@ export class DiskCache {
   async write(entry: CacheEntry, stored?: string): Promise<void> {
     await ioTurn();
     const file = this.fileFor(entry.key);
-    let text: string;
+    // Made again only if the writer thread stops first; the summary is held in memory anyway.
+    const remake = (): string => JSON.stringify({ ...entry, summary: encodeSummary(entry.summary) });
+    let text: FileText;
     try {
-      text = stored === undefined ? JSON.stringify({ ...entry, summary: encodeSummary(entry.summary) }) : withStoredSummary(entry, stored);
+      text = stored === undefined ? { pieces: [remake()], remake } : { pieces: withStoredSummary(entry, stored), remake };
     } catch (error) {
       this.#log(`Cache entry ${file} could not be written (${errorCode(error)}).`);
       return;
@@ -196,10 +198,10 @@ export class DiskCache {
   }
 }
 
-/** The entry as JSON with `stored` as its summary: the same text JSON.stringify would give, summary last. */
-function withStoredSummary(entry: CacheEntry, stored: string): string {
+/** The entry as JSON with `stored` as its summary, in pieces: the same text JSON.stringify would give, summary last. */
+function withStoredSummary(entry: CacheEntry, stored: string): string[] {
   const { summary: _summary, ...head } = entry;
-  return `${JSON.stringify(head).slice(0, -1)},"summary":${stored}}`;
+  return [`${JSON.stringify(head).slice(0, -1)},"summary":`, stored, '}'];
 }
 
 /**

@@ -11,12 +11,12 @@
  * Where no worker can run, writes happen synchronously on the calling thread.
  */
 import { sharedSummaryThread } from './summaryThread';
-import { writeFileNow, type WriteOutcome } from './wholeFile';
+import { writeFileNow, type FileText, type WriteOutcome } from './wholeFile';
 
-export { writeFileNow, type WriteOutcome };
+export { writeFileNow, type FileText, type WriteOutcome };
 
 /** Writes `text` to `file` whole (through `temp`, a name next to it no one else uses). */
-export function writeFileOffThread(file: string, temp: string, text: string): Promise<WriteOutcome> {
+export function writeFileOffThread(file: string, temp: string, text: FileText): Promise<WriteOutcome> {
   const thread = sharedSummaryThread();
-  return thread ? thread.writeFile(file, temp, text) : Promise.resolve(writeFileNow(file, temp, text));
+  return thread ? thread.writeFile(file, temp, text) : Promise.resolve(writeFileNow(file, temp, text.pieces.join('')));
 }

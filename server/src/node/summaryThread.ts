@@ -19,7 +19,7 @@ import type { PackageSummary, RegistryError } from '../core/registry/types';
 import type { BodySink } from './httpGet';
 import { packumentSink } from './packumentStream';
 import { decodeSummary } from './summaryCodec';
-import { writeFileNow, type WriteOutcome } from './wholeFile';
+import { writeFileNow, type FileText, type WriteOutcome } from './wholeFile';
 
 /** A summary, with its stored form when it came from the worker (the disk cache writes that as is). */
 export type PackumentResult = { ok: true; summary: PackageSummary; stored?: string } | { ok: false; error: RegistryError };
@@ -78,7 +78,7 @@ const unrefTimer: StartTimer = (run, ms) => {
 export class SummaryThread {
   readonly #worker: Worker;
   readonly #jobs = new Map<number, Job>();
-  readonly #writes = new Map<number, { file: string; temp: string; text: string; resolve: (outcome: WriteOutcome) => void }>();
+  readonly #writes = new Map<number, { file: string; temp: string; remake: () => string; resolve: (outcome: WriteOutcome) => void }>();
   #nextId = 0;
   #outstanding = 0;
   #drained: Array<() => void> = [];
@@ -134,14 +134,14 @@ export class SummaryThread {
   }
 
   /** Writes `text` to `file` whole, through `temp` (see wholeFile.ts), on the worker. */
-  writeFile(file: string, temp: string, text: string): Promise<WriteOutcome> {
-    if (this.#dead) return Promise.resolve(writeFileNow(file, temp, text));
+  writeFile(file: string, temp: string, text: FileText): Promise<WriteOutcome> {
+    if (this.#dead) return Promise.resolve(writeFileNow(file, temp, text.pieces.join('')));
     this.#busyAgain();
     const id = this.#nextId++;
     return new Promise((resolve) => {
-      this.#writes.set(id, { file, temp, text, resolve });
+      this.#writes.set(id, { file, temp, remake: text.remake, resolve });
       this.#worker.ref();
-      this.#worker.postMessage({ op: 'write', id, file, temp, text });
+      this.#worker.postMessage({ op: 'write', id, file, temp, pieces: text.pieces });
     });
   }
 
@@ -258,7 +258,7 @@ export class SummaryThread {
     // Files it was asked to write and may not have: written here (rewriting one it did write is harmless).
     for (const [id, write] of this.#writes) {
       this.#writes.delete(id);
-      write.resolve(writeFileNow(write.file, write.temp, write.text));
+      write.resolve(writeFileNow(write.file, write.temp, write.remake()));
     }
   }
 }

@@ -7,7 +7,7 @@
  * It also writes files for fileWriter.ts, synchronously: a busy disk then delays only the acknowledgement.
  *
  * Messages in:  { op: 'start', id, name } · { op: 'chunk', id, bytes } · { op: 'end', id } · { op: 'drop', id }
- *               · { op: 'write', id, file, temp, text }
+ *               · { op: 'write', id, file, temp, pieces } (the file's text in pieces, see FileText)
  * Messages out: { op: 'consumed', bytes, buffer } · { op: 'stop', id } · { op: 'done', id, stored } · { op: 'done', id, error }
  *               · { op: 'written', id, error }
  */
@@ -23,7 +23,7 @@ type Inbound =
   | { op: 'chunk'; id: number; bytes: Uint8Array }
   | { op: 'end'; id: number }
   | { op: 'drop'; id: number }
-  | { op: 'write'; id: number; file: string; temp: string; text: string };
+  | { op: 'write'; id: number; file: string; temp: string; pieces: string[] };
 
 interface Job {
   sink: BodySink<SummarizeResult>;
@@ -82,7 +82,7 @@ function receive(message: Inbound): void {
       jobs.delete(message.id);
       return;
     case 'write':
-      parentPort?.postMessage({ op: 'written', id: message.id, error: writeFileNow(message.file, message.temp, message.text) });
+      parentPort?.postMessage({ op: 'written', id: message.id, error: writeFileNow(message.file, message.temp, message.pieces.join('')) });
   }
 }
 
