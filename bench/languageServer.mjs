@@ -1,5 +1,5 @@
 // The language server (dist/server.js --stdio) as an editor starts it (with the Node options the VS Code
-// client gives it, SERVER_NODE_OPTIONS and SERVER_ENVIRONMENT in server/src/protocol.ts): initialize with the project as
+// client gives it, SERVER_ENVIRONMENT in server/src/protocol.ts): initialize with the project as
 // the workspace folder, answer its configuration requests with the registry to use, and wait for the
 // status that says every dependency was checked. Wall time from spawn to that status; peak RSS and CPU
 // of the server process from GNU time when present.
@@ -21,8 +21,6 @@ import {
 } from 'vscode-languageserver/node.js';
 
 const GNU_TIME = '/usr/bin/time';
-/** server/src/protocol.ts SERVER_NODE_OPTIONS (a test checks they agree). */
-export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=4'];
 /** server/src/protocol.ts SERVER_ENVIRONMENT (the same test checks it), added to the environment given. */
 export const SERVER_ENVIRONMENT = { MALLOC_ARENA_MAX: '2' };
 const STATUS = 'vigil/status';
@@ -31,7 +29,7 @@ const STATUS = 'vigil/status';
  * One server session: start, check the workspace, stop. `expected`: the number of package versions the
  * status must report checked. Resolves to { ms, cpu, rssMb, status }.
  */
-export async function runLanguageServer({ serverPath, projectDir, registryUrl, cacheDir, env, scratch, expected, nodeArgs = SERVER_NODE_OPTIONS }) {
+export async function runLanguageServer({ serverPath, projectDir, registryUrl, cacheDir, env, scratch, expected, nodeArgs = [] }) {
   const timeFile = existsSync(GNU_TIME) ? join(scratch, `server-time-${process.hrtime.bigint()}.txt`) : undefined;
   const command = timeFile ? GNU_TIME : process.execPath;
   const argv = timeFile ? ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...nodeArgs, serverPath, '--stdio'] : [...nodeArgs, serverPath, '--stdio'];

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SERVER_NODE_OPTIONS, STATUS_NOTIFICATION, serverEnvironment, type StatusParams, type VigilInitializationOptions } from '../../server/src/protocol';
+import { STATUS_NOTIFICATION, serverEnvironment, type StatusParams, type VigilInitializationOptions } from '../../server/src/protocol';
 import { configurationMiddleware, DOCUMENT_SELECTOR } from './config';
 import { LOCKFILE_SELECTOR } from './lockfiles';
 
@@ -20,8 +20,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Ou
   // The client adds `env` to its own environment (vscode-languageclient's getEnvironment).
   const env = serverEnvironment(process.env);
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS], env } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'], env } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], env } },
   };
   // Trust decides whether the server reads the project's .npmrc; a later grant arrives as a notification
   // (commands.ts). A function, so a restarted server is told the trust of that moment, not of activation.

@@ -40,19 +40,12 @@ export const DEFAULT_SETTINGS: VigilSettings = {
 };
 
 /**
- * Node options the VS Code client starts the server with (and the README suggests to other editors): a
- * 4 MB young generation instead of V8's 16 MB. The server keeps every summary it analysed, so the nursery
- * grows to its maximum and stays there; capped, a 1,500-package project costs 20–30 MB less resident
- * memory (bench: cold 196–202 MB against 225–230 MB, warm 121 against 143 MB) at no measurable time.
- */
-export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4'];
-
-/**
  * Environment the VS Code client adds when it starts the server (and the README suggests to other
- * editors). glibc's malloc gives each thread that allocates an arena of its own, and what one thread
- * frees stays with its arena; the server's threads (its own, the summary worker, V8's and libuv's
- * helpers) then keep some 10 MB more resident at a cold run's peak than with two arenas (bench: 152–154
- * against 161–167 MB) at the same speed. Ignored where malloc is not glibc's (macOS, Windows, musl).
+ * editors; the server sets its own V8 options, see node/youngGeneration.ts). glibc's malloc gives each
+ * thread that allocates an arena of its own, and what one thread frees stays with its arena; the
+ * server's threads (its own, the summary worker, V8's and libuv's helpers) then keep 6–12 MB more
+ * resident at a cold run's peak than with two arenas (bench: 149–152 against 156–164 MB) at the same
+ * speed. Ignored where malloc is not glibc's (macOS, Windows, musl).
  */
 export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SERVER_ENVIRONMENT, SERVER_NODE_OPTIONS, serverEnvironment } from '../../server/src/protocol';
+import { SERVER_ENVIRONMENT, serverEnvironment } from '../../server/src/protocol';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -18,20 +18,13 @@ test('README links are anchors or absolute URLs, so the .vsix can be packaged', 
   assert.deepEqual(relative, []);
 });
 
-test('the Node options and environment the server is started with are the same in the client, the README, the Neovim test and the bench', async () => {
-  const bench = (await import(pathToFileURL(join(ROOT, 'bench', 'languageServer.mjs')).href)) as {
-    SERVER_NODE_OPTIONS: string[];
-    SERVER_ENVIRONMENT: Record<string, string>;
-  };
-  assert.deepEqual(bench.SERVER_NODE_OPTIONS, [...SERVER_NODE_OPTIONS]);
+test('the environment the server is started with is the same in the client, the README, the Neovim test and the bench', async () => {
+  const bench = (await import(pathToFileURL(join(ROOT, 'bench', 'languageServer.mjs')).href)) as { SERVER_ENVIRONMENT: Record<string, string> };
   assert.deepEqual(bench.SERVER_ENVIRONMENT, { ...SERVER_ENVIRONMENT });
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const neovim = readFileSync(join(ROOT, 'test', 'lsp', 'neovim.test.ts'), 'utf8');
-  for (const option of SERVER_NODE_OPTIONS) {
-    assert.ok(readme.includes(`cmd = { 'node', '${option}', '/path/to/vigil/dist/server.js', '--stdio' }`), `Neovim example: ${option}`);
-    assert.ok(readme.includes(`args = ["${option}", "/path/to/vigil/dist/server.js", "--stdio"]`), `Helix example: ${option}`);
-    assert.ok(neovim.includes(`'${option}'`), `Neovim test: ${option}`);
-  }
+  assert.ok(readme.includes("cmd = { 'node', '/path/to/vigil/dist/server.js', '--stdio' }"), 'Neovim example');
+  assert.ok(readme.includes('args = ["/path/to/vigil/dist/server.js", "--stdio"]'), 'Helix example');
   for (const [name, value] of Object.entries(SERVER_ENVIRONMENT)) {
     assert.ok(readme.includes(`cmd_env = { ${name} = '${value}' }`), `Neovim example: ${name}`);
     assert.ok(readme.includes(`environment = { ${name} = "${value}" }`), `Helix example: ${name}`);
@@ -39,8 +32,8 @@ test('the Node options and environment the server is started with are the same i
     assert.ok(neovim.includes(`cmd_env = { ${name} = '${value}' }`), `Neovim test: ${name}`);
   }
   const client = readFileSync(join(ROOT, 'client', 'src', 'client.ts'), 'utf8');
-  assert.match(client, /execArgv: \[\.\.\.SERVER_NODE_OPTIONS\], env \}/);
-  assert.match(client, /execArgv: \[\.\.\.SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'\], env \}/);
+  assert.match(client, /run: \{ module, transport: TransportKind\.ipc, options: \{ env \} \}/);
+  assert.match(client, /execArgv: \['--nolazy', '--inspect=6009'\], env \}/);
   assert.match(client, /const env = serverEnvironment\(process\.env\);/);
 });
 

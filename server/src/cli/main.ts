@@ -1,4 +1,6 @@
 /** Entry point of dist/cli.js: only wiring. */
+// First, before any other module is evaluated (see the module).
+import '../node/youngGeneration';
 import { nodeRuntime } from '../node/runtime';
 import { runCli } from './run';
 import { terminalFeatures } from './terminal';

@@ -11,6 +11,8 @@
  * Messages out: { op: 'consumed', bytes, buffer } · { op: 'stop', id } · { op: 'done', id, stored } · { op: 'done', id, error }
  *               · { op: 'written', id, error }
  */
+// First: starting this thread reset V8's young-generation growth for the whole process (see the module).
+import './youngGeneration';
 import { parentPort } from 'node:worker_threads';
 import type { SummarizeResult } from '../core/registry/summarize';
 import type { BodySink } from './httpGet';
