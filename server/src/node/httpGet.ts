@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { noteChunkRead } from './chunkCollector';
+import { readCollector } from './chunkCollector';
 import type { ClientCertificate } from './clientCert';
 
 export interface HttpGetOptions {
@@ -224,7 +224,7 @@ function readBody(res: http.IncomingMessage, options: HttpGetOptions & SinkOptio
   res.on('data', (chunk: Buffer) => {
     exchange.touch();
     options.onBytes?.(chunk.length);
-    noteChunkRead(chunk.length);
+    readCollector.chunk(chunk.length);
   });
   res.on('error', truncated);
   res.on('close', () => {
@@ -249,8 +249,9 @@ function readBody(res: http.IncomingMessage, options: HttpGetOptions & SinkOptio
     }
   };
   body.on('data', (chunk: Buffer) => {
-    if (decoder) noteChunkRead(chunk.length);
+    if (decoder) readCollector.chunk(chunk.length);
     if (exchange.done) return;
+    readCollector.bodyGrew(size, size + chunk.length);
     size += chunk.length;
     if (size > limit) return exchange.finish({ kind: 'failed', reason: 'too-large', detail: `more than ${limit} bytes` });
     // The sink has its answer already (a syntax error): the rest is not worth downloading.
