@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { readCollector } from './chunkCollector';
+import { readCollector } from './readCollector';
 import type { ClientCertificate } from './clientCert';
 
 export interface HttpGetOptions {

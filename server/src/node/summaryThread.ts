@@ -2,10 +2,11 @@
  * Packument bodies summarised on another thread. Reading registry documents is the heaviest work of a
  * cold run (1,500 packages: 230 MB of JSON scanned, about 1.5 s of one core); on the main thread it
  * competes with the analysis, and in the editor with every request the language server answers. One
- * worker (summaryWorker.ts, started on first use, not holding the process open while idle, and stopped
- * once idle for a moment: see FIRST_RETIREMENT_MS) takes the bytes as they arrive and answers with the summary's stored form (summaryCodec.ts). The main thread
- * decodes that exactly as it decodes a cache entry, so a cold run and a warm one see the same summary,
- * and hands the text to the disk cache as it is instead of encoding it again.
+ * worker (summaryWorker.ts: started on first use, not holding the process open while idle, and stopped
+ * once idle for a moment, see FIRST_RETIREMENT_MS) takes the bytes as they arrive and answers with the
+ * summary's stored form (summaryCodec.ts). The main thread decodes that exactly as it decodes a cache
+ * entry, so a cold run and a warm one see the same summary, and hands the text to the disk cache as it
+ * is instead of encoding it again.
  *
  * The same worker writes the disk cache's files (fileWriter.ts), so a run keeps one extra thread.
  *

@@ -1,5 +1,5 @@
 /**
- * chunkCollector.ts: a minor collection every CHUNK_BYTES_PER_COLLECTION read, a full one when a body
+ * readCollector.ts: a minor collection every CHUNK_BYTES_PER_COLLECTION read, a full one when a body
  * passes LONG_BODY_BYTES (at most one per READ_BYTES_PER_FULL_COLLECTION read), with V8's `gc` taken
  * without leaving it exposed. The counting is table-driven with a recording collector; the real thing
  * is observed as V8 reports it (perf_hooks `gc` entries flagged as forced), so a collector that does
@@ -18,7 +18,7 @@ import {
   READ_BYTES_PER_FULL_COLLECTION,
   ReadCollector,
   type Collect,
-} from '../../server/src/node/chunkCollector';
+} from '../../server/src/node/readCollector';
 import { httpGet } from '../../server/src/node/httpGet';
 import { testServer } from './helpers';
 
