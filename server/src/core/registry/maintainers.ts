@@ -61,9 +61,11 @@ function reconstruct(summary: PackageSummary): MaintainerHistory {
   const history = publishHistory(summary);
   const trusted = trustedIdentities(history);
   const current = summary.maintainers.map((m) => m.name).filter((name) => !trusted.has(name));
-  const snapshots = history.map((v) => people(v, trusted));
+  const snapshots = snapshotsOf(history, trusted);
   const seen = new Map<string, number>();
-  snapshots.forEach((list, index) => list.forEach((name) => seen.has(name) || seen.set(name, index)));
+  for (let index = 0; index < snapshots.length; index++) {
+    for (const name of snapshots[index] as string[]) if (!seen.has(name)) seen.set(name, index);
+  }
   const firstSeen = (name: string): number => seen.get(name) ?? -1;
   const joins = new Map<string, Join>();
   for (const name of current) {
@@ -85,6 +87,24 @@ function reconstruct(summary: PackageSummary): MaintainerHistory {
     joins.set(name, { name, at, version: null, approximate: true, before: lastList, together });
   }
   return { history, current, joins, publishers: publisherRecords(history) };
+}
+
+/**
+ * Each version's snapshot, oldest first. Neighbouring versions mostly share their maintainer list and
+ * publisher (decoded summaries hold equal neighbouring values once, summaryCodec.ts): their snapshot is
+ * then one array, made once. A package with thousands of versions made as many arrays before, the
+ * largest allocation of an analysis (12 of 190 MB in the bench's warm run).
+ */
+function snapshotsOf(history: readonly VersionSummary[], trusted: ReadonlySet<string>): string[][] {
+  const snapshots: string[][] = [];
+  let previous: VersionSummary | undefined;
+  for (const version of history) {
+    const last = snapshots[snapshots.length - 1];
+    const same = last !== undefined && version.maintainers === previous?.maintainers && version.publisher === previous.publisher;
+    snapshots.push(same ? last : people(version, trusted));
+    previous = version;
+  }
+  return snapshots;
 }
 
 /** A version's snapshot of who had rights: its list, plus its publisher (publishing proves rights then). */
