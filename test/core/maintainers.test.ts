@@ -5,7 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import type { Evidence } from '../../server/src/core/finding';
+import { maintainerHistory } from '../../server/src/core/registry/maintainers';
+import type { PackageSummary, VersionSummary } from '../../server/src/core/registry/types';
 import { maintainerAdded } from '../../server/src/core/signals/maintainerAdded';
 import { ownershipChange } from '../../server/src/core/signals/ownershipChange';
 import type { Signal } from '../../server/src/core/signals';
@@ -188,3 +191,37 @@ for (const c of CASES) {
     for (const phrase of c.says ?? []) assert.ok(hit.message.includes(phrase), `${hit.message}\n  lacks: ${phrase}`);
   });
 }
+
+/** The summary with equal neighbouring maintainer lists and publishers held once, as decoded summaries hold them. */
+function withSharedNeighbours(summary: PackageSummary): { summary: PackageSummary; shared: number } {
+  const copy = structuredClone(summary);
+  let previous: VersionSummary | undefined;
+  let shared = 0;
+  for (const version of Object.values(copy.versions)) {
+    if (previous && isDeepStrictEqual(previous.maintainers, version.maintainers)) {
+      version.maintainers = previous.maintainers;
+      shared++;
+    }
+    if (previous?.publisher && version.publisher && isDeepStrictEqual(previous.publisher, version.publisher)) version.publisher = previous.publisher;
+    previous = version;
+  }
+  return { summary: copy, shared };
+}
+
+test('the maintainer history is the same whether neighbouring versions share their lists or hold copies (every case above)', () => {
+  let shared = 0;
+  for (const c of CASES) {
+    const summary = summaryOf('pkg', c.releases, undefined, c.current);
+    const variant = withSharedNeighbours(summary);
+    shared += variant.shared;
+    assert.deepEqual(maintainerHistory(variant.summary), maintainerHistory(structuredClone(summary)), c.name);
+  }
+  assert.ok(shared >= 10, `${shared} shared lists: the shortcut is exercised`);
+});
+
+test('a neighbour with the same list but another publisher still has its own snapshot: publishing proves rights', () => {
+  const releases = [r('1.0.0', 0, 'alice', ['alice']), r('1.1.0', 10, 'bob', ['alice']), r('1.2.0', 20, 'bob', ['alice', 'bob'])];
+  const { summary, shared } = withSharedNeighbours(summaryOf('pkg', releases, undefined, ['alice', 'bob']));
+  assert.equal(shared, 1, '1.1.0 holds 1.0.0’s list');
+  assert.equal(maintainerHistory(summary).joins.get('bob')?.version, '1.1.0');
+});
