@@ -4,34 +4,10 @@
  * (a map entry per segment of every name). Slow to build (~70 ms for npm's list), obviously right, and
  * kept as the standard the fast tables (core/similar/nameTables.ts) must answer exactly like.
  */
+// The distance is the index's own (tested on its own in similar.test.ts); what this file stands for is the lookups.
+import { osaDistance } from '../../server/src/core/similar/fuzzyIndex';
 import type { NameLookup } from '../../server/src/core/similar/highImpact';
 import { editBudget, glyphName, NO_BARE_MATCH_SCOPES, plainName, splitScope } from '../../server/src/core/similar/names';
-
-/** Optimal-string-alignment distance, as the index computed it before; `max + 1` when farther than `max`. */
-function osaDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  if (a === b) return 0;
-  let before = new Array<number>(b.length + 1).fill(0);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let current = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let value = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
-        value = Math.min(value, (before[j - 2] as number) + 1);
-      }
-      current[j] = value;
-      if (value < rowMin) rowMin = value;
-    }
-    if (rowMin > max) return max + 1;
-    [before, previous, current] = [previous, current, before];
-  }
-  const distance = previous[b.length] as number;
-  return distance > max ? max + 1 : distance;
-}
 
 /** Which characters (code units; digits and others share six bits) a text contains. */
 function letterMask(text: string): number {
